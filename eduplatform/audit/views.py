@@ -1,0 +1,49 @@
+"""The audit log for administrators."""
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, render_template, request
+from sqlmodel import col, select
+
+from eduplatform.audit import service
+from eduplatform.auth.access import roles_required
+from eduplatform.auth.service import find_login
+from eduplatform.db import get_session
+from eduplatform.people.models import Role, User
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+def _day(raw):
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@roles_required(Role.ADMIN)
+def events():
+    db = get_session()
+    page = max(request.args.get("page", 1, type=int), 1)
+    until = _day(request.args.get("until"))
+    actor = find_login(db, request.args["actor"]) if request.args.get("actor") else None
+    rows, total = service.list_events(
+        db,
+        action=request.args.get("action") or None,
+        actor_id=actor.id if actor else (-1 if request.args.get("actor") else None),
+        since=_day(request.args.get("since")),
+        until=until + timedelta(days=1) if until else None,
+        page=page,
+    )
+    actor_ids = {row.actor_id for row in rows if row.actor_id}
+    actors = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(actor_ids))).all()}
+    return render_template(
+        "audit/events.html",
+        events=rows,
+        total=total,
+        page=page,
+        per_page=50,
+        actions=service.known_actions(db),
+        actors=actors,
+    )

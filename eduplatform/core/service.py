@@ -1,0 +1,43 @@
+"""Figures for each role's home page."""
+
+from sqlalchemy import text
+from sqlmodel import func, select
+
+from eduplatform.audit.models import AuditEvent
+from eduplatform.people.models import Organization, OrgKind, Role, User
+
+
+def schema_revision(session):
+    """The Alembic revision the database is at (None before the first upgrade)."""
+    try:
+        return session.exec(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - a missing table means "not migrated"
+        session.rollback()
+        return None
+
+
+def people_counts(session, organization_id=None):
+    query = select(User.role, func.count()).where(User.active).group_by(User.role)
+    if organization_id is not None:
+        query = query.where(User.organization_id == organization_id)
+    counts = dict.fromkeys(Role, 0)
+    counts.update(dict(session.exec(query).all()))
+    return counts
+
+
+def school_overview(session):
+    """Each active school with its number of teachers and students."""
+    teachers = func.count().filter(User.role == Role.TEACHER)
+    students = func.count().filter(User.role == Role.STUDENT)
+    rows = session.exec(
+        select(Organization, teachers, students)
+        .join(User, (User.organization_id == Organization.id) & User.active, isouter=True)
+        .where(Organization.kind == OrgKind.SCHOOL)
+        .group_by(Organization.id)
+        .order_by(Organization.name)
+    ).all()
+    return [{"school": org, "teachers": t, "students": s} for org, t, s in rows]
+
+
+def recent_events(session, limit=10):
+    return session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)).all()

@@ -1,0 +1,127 @@
+"""Home, language choice, health check and error pages."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+
+from eduplatform.auth.access import wants_json
+from eduplatform.auth.views import safe_next
+from eduplatform.core import service
+from eduplatform.db import get_engine, get_session
+from eduplatform.people.models import Organization, Role
+from eduplatform.people.service import set_locale
+
+bp = Blueprint("core", __name__)
+
+LANG_COOKIE = "lang"
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("core/welcome.html")
+    db = get_session()
+    organization = (
+        db.get(Organization, current_user.organization_id) if current_user.organization_id else None
+    )
+    context = {"organization": organization}
+    if current_user.role == Role.ADMIN:
+        context.update(counts=service.people_counts(db), events=service.recent_events(db))
+    elif current_user.role == Role.OFFICE:
+        context.update(schools=service.school_overview(db))
+    elif current_user.role == Role.TEACHER:
+        context.update(counts=service.people_counts(db, current_user.organization_id))
+    return render_template(f"core/home_{current_user.role}.html", **context)
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch language: stored on the account when signed in, in a cookie otherwise."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        set_locale(
+            get_session(),
+            user=current_user,
+            locale=locale,
+            languages=current_app.config["LANGUAGES"],
+        )
+    response = redirect(safe_next(request.form.get("next")) or url_for("core.home"))
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.route("/healthz")
+def healthz():
+    """Readiness: the database answers, and which schema revision it is at."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        current_app.logger.warning("health check failed: %s", exc)
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="ok", revision=revision)
+
+
+ERROR_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def error_page(error):
+    """Every HTTP error as a translated page, or as a problem document for JSON callers."""
+    status = getattr(error, "code", 500) or 500
+    if wants_json():
+        body = {"type": "about:blank", "title": ERROR_TITLES.get(status, "Error"), "status": status}
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = "application/problem+json"
+    else:
+        messages = {
+            400: _(
+                "The request could not be understood. If you sent a form, reload the page "
+                "and try again."
+            ),
+            403: _("You do not have access to this page."),
+            404: _("The page was not found."),
+            405: _("This action is not allowed here."),
+            413: _("The file or form is too large."),
+            429: _("Too many attempts. Wait a few minutes and try again."),
+            500: _(
+                "Something went wrong on our side. The team has been told; please try again later."
+            ),
+        }
+        response = make_response(
+            render_template(
+                "errors/error.html", status=status, message=messages.get(status, messages[500])
+            ),
+            status,
+        )
+    if status == 429 and hasattr(error, "retry_after"):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response

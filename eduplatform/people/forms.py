@@ -1,0 +1,63 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "office": _l("Education office"),
+    "author": _l("Curriculum author"),
+    "teacher": _l("Teacher"),
+    "student": _l("Student"),
+}
+ORG_KIND_LABELS = {
+    "school": _l("Vocational school"),
+    "university": _l("University"),
+    "office": _l("Education office"),
+}
+
+
+class UserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    organization_id = SelectField(_l("Organization"), coerce=str, validate_choice=True)
+    nisn = StringField(
+        _l("NISN (students)"),
+        validators=[Optional(), Length(max=10)],
+        render_kw={"inputmode": "numeric"},
+    )
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[Optional(), Length(max=256)],
+        description=_l("Leave empty for students who activate with a code."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class UserEditForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    organization_id = SelectField(_l("Organization"), coerce=str)
+
+
+class OrganizationForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(ORG_KIND_LABELS.items()))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    npsn = StringField(
+        _l("NPSN (Indonesian schools)"),
+        validators=[Optional(), Length(max=8)],
+        render_kw={"inputmode": "numeric"},
+    )
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    country = StringField(
+        _l("Country code"), default="ID", validators=[DataRequired(), Length(min=2, max=2)]
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=200)])
+
+
+def organization_choices(organizations, blank=None):
+    choices = [(str(o.id), f"{o.name} ({ORG_KIND_LABELS[o.kind]})") for o in organizations]
+    return [("", blank), *choices] if blank is not None else choices

@@ -1,0 +1,120 @@
+"""Organizations and the people who belong to them."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eduplatform.sqltypes import UTCDateTime, utcnow
+
+
+class OrgKind(StrEnum):
+    SCHOOL = "school"
+    UNIVERSITY = "university"
+    OFFICE = "office"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICE = "office"
+    AUTHOR = "author"
+    TEACHER = "teacher"
+    STUDENT = "student"
+
+
+def _in(column, values):
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Organization(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("kind", OrgKind), name="ck_organization_kind"),
+        CheckConstraint("npsn IS NULL OR length(npsn) = 8", name="ck_organization_npsn"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    name: str = Field(max_length=200)
+    npsn: str | None = Field(default=None, max_length=8, unique=True)
+    city: str = Field(default="", max_length=100)
+    country: str = Field(default="ID", max_length=2)
+    address: str = Field(default="", max_length=300)
+    contact: str = Field(default="", max_length=200)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def is_school(self):
+        return self.kind == OrgKind.SCHOOL
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("role", Role), name="ck_user_role"),
+        CheckConstraint("nisn IS NULL OR length(nisn) = 10", name="ck_user_nisn"),
+        CheckConstraint("email IS NOT NULL OR nisn IS NOT NULL", name="ck_user_login_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    full_name: str = Field(max_length=200)
+    role: str = Field(max_length=20, index=True)
+    organization_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("organization.id", ondelete="RESTRICT"), index=True),
+    )
+    nisn: str | None = Field(default=None, max_length=10, unique=True)
+    gender: str | None = Field(default=None, max_length=1)
+    birth_date: date | None = None
+    locale: str | None = Field(default=None, max_length=5)
+    active: bool = Field(default=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # Flask-Login's protocol; the loader also checks the server-side session row.
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.id)
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+    @property
+    def login_name(self):
+        return self.email or self.nisn
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser; the cookie holds a random token whose hash is stored here."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

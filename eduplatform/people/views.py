@@ -1,0 +1,143 @@
+"""Administration of users and organizations."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eduplatform.auth.access import roles_required
+from eduplatform.db import get_session
+from eduplatform.errors import Invalid
+from eduplatform.forms import apply_errors
+from eduplatform.people import service
+from eduplatform.people.forms import (
+    ROLE_LABELS,
+    OrganizationForm,
+    UserEditForm,
+    UserForm,
+    organization_choices,
+)
+from eduplatform.people.models import Role, User
+
+bp = Blueprint("people", __name__, url_prefix="/admin")
+
+
+def _organization(db, raw):
+    return db.get(service.Organization, int(raw)) if raw and raw.isdigit() else None
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN)
+def users():
+    db = get_session()
+    page = max(request.args.get("page", 1, type=int), 1)
+    role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
+    rows, total = service.list_users(db, search=request.args.get("q"), role=role, page=page)
+    return render_template(
+        "people/users.html",
+        users=rows,
+        total=total,
+        page=page,
+        organizations=service.organizations_by_id(db),
+        roles=ROLE_LABELS,
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_user():
+    db = get_session()
+    form = UserForm()
+    form.organization_id.choices = organization_choices(service.list_organizations(db), "—")
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                db,
+                actor=current_user,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                organization=_organization(db, form.organization_id.data),
+                nisn=form.nisn.data,
+                password=form.password.data or None,
+            )
+        except Invalid as refused:
+            apply_errors(form, refused)
+        else:
+            flash(_("Account created for %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("people.users"))
+    return render_template("people/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id):
+    db = get_session()
+    user = db.get(User, user_id) or abort(404)
+    form = UserEditForm(obj=user, organization_id=str(user.organization_id or ""))
+    form.organization_id.choices = organization_choices(service.list_organizations(db), "—")
+    if form.validate_on_submit():
+        try:
+            service.update_user(
+                db,
+                actor=current_user,
+                user=user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                role=form.role.data,
+                organization=_organization(db, form.organization_id.data),
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("people.users"))
+    return render_template("people/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def set_active(user_id):
+    db = get_session()
+    user = db.get(User, user_id) or abort(404)
+    activate = request.form.get("active") == "1"
+    try:
+        service.set_active(db, actor=current_user, user=user, active=activate)
+    except Invalid as refused:
+        flash(refused.errors[0]["message"], "error")
+    else:
+        flash(
+            _("Account reactivated.")
+            if activate
+            else _("Account deactivated; its sessions have ended."),
+            "success",
+        )
+    return redirect(url_for("people.edit_user", user_id=user.id))
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organizations():
+    db = get_session()
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = service.create_organization(
+                db,
+                actor=current_user,
+                kind=form.kind.data,
+                name=form.name.data,
+                npsn=form.npsn.data,
+                city=form.city.data,
+                country=form.country.data,
+                address=form.address.data,
+                contact=form.contact.data,
+            )
+        except Invalid as refused:
+            apply_errors(form, refused)
+        else:
+            flash(_("%(name)s was added.", name=org.name), "success")
+            return redirect(url_for("people.organizations"))
+    return render_template(
+        "people/organizations.html", form=form, organizations=service.list_organizations(db)
+    )

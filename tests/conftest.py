@@ -1,0 +1,162 @@
+"""Fixtures: an app on a migrated test database (SQLite, or PostgreSQL when
+EDUPLATFORM_TEST_DATABASE_URL is set), emptied after every test; factories; login helpers."""
+
+import itertools
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from eduplatform import create_app
+from eduplatform.db import get_engine, make_engine, new_session
+from eduplatform.people.models import Organization, User
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def _test_database_url(tmp_path_factory):
+    url = os.environ.get("EDUPLATFORM_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A database migrated to head once per test run, through the real migrations."""
+    from alembic import command
+
+    from eduplatform.cli import alembic_config
+
+    url = _test_database_url(tmp_path_factory)
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    return url
+
+
+def _empty_tables(engine):
+    tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RATELIMIT_STORAGE_URL": "memory://",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    yield app
+    engine = get_engine(app)
+    _empty_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A session for arranging and inspecting data directly."""
+    with app.app_context(), new_session(app) as session:
+        yield session
+
+
+@pytest.fixture
+def make_org(db):
+    def make(kind="school", **fields):
+        n = next(_counter)
+        defaults = {"name": f"Org {n}", "city": "Surakarta", "country": "ID"}
+        if kind == "school":
+            defaults.update(name=f"SMK Test {n}", npsn=f"{90000000 + n:08d}")
+        elif kind == "university":
+            defaults.update(name=f"University {n}", city="Xi'an", country="CN")
+        org = Organization(kind=kind, **{**defaults, **fields})
+        db.add(org)
+        db.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_org):
+    """make_user(role, organization=None, **fields): a user with password PASSWORD."""
+    home = {}
+
+    def default_org(role):
+        kind = {
+            "student": "school",
+            "teacher": "school",
+            "office": "office",
+            "admin": "office",
+            "author": "university",
+        }[role]
+        if kind not in home:
+            home[kind] = make_org(kind)
+        return home[kind]
+
+    def make(role="student", organization=None, password=PASSWORD, **fields):
+        n = next(_counter)
+        organization = organization or default_org(role)
+        defaults = {"email": f"{role}{n}@example.org", "full_name": f"{role.title()} {n}"}
+        if role == "student":
+            defaults["nisn"] = f"{8000000000 + n:010d}"
+        user = User(role=role, organization_id=organization.id, **{**defaults, **fields})
+        if password:
+            user.set_password(password)
+        db.add(user)
+        db.commit()
+        return user
+
+    return make
+
+
+def csrf_token(response):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    return match.group(1) if match else None
+
+
+@pytest.fixture
+def login(client, make_user):
+    """login(role_or_user) signs the test client in and returns the user."""
+
+    def sign_in(who="student", password=PASSWORD, **fields):
+        user = make_user(who, **fields) if isinstance(who, str) else who
+        response = client.post(
+            "/login", data={"login": user.email or user.nisn, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in
