@@ -91,10 +91,10 @@ def _run_alembic(action, *args):
 
 
 @db_group.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 @with_appcontext
 def db_upgrade(revision):
-    """Apply migrations up to REVISION (default: head)."""
+    """Apply migrations up to REVISION (default: every head)."""
     _run_alembic("upgrade", revision)
     click.echo(f"database at {revision}")
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -118,3 +118,119 @@ class UserSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    MOVED = "moved"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+
+
+class Cohort(SQLModel, table=True):
+    """A class of one school in one academic year, following one program."""
+
+    __table_args__ = (
+        UniqueConstraint("school_id", "name", "academic_year", name="uq_cohort_school_name_year"),
+        CheckConstraint("academic_year LIKE '____/____'", name="ck_cohort_academic_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("organization.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+    )
+    name: str = Field(max_length=60)
+    academic_year: str = Field(max_length=9, index=True)
+    program_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("program.id", ondelete="RESTRICT"), index=True),
+    )
+    archived: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CohortTeacher(SQLModel, table=True):
+    __tablename__ = "cohort_teacher"
+
+    cohort_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    )
+    teacher_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+class CohortModuleVersion(SQLModel, table=True):
+    """The module version a cohort follows; pinned when the cohort starts the module."""
+
+    __tablename__ = "cohort_module_version"
+
+    cohort_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
+    )
+    module_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("module.id", ondelete="CASCADE"), primary_key=True)
+    )
+    version_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("module_version.id", ondelete="RESTRICT"), nullable=False
+        )
+    )
+    pinned_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Enrollment(SQLModel, table=True):
+    """A student's membership of a cohort; moves and withdrawals end it and keep it as history."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'moved', 'withdrawn', 'completed')", name="ck_enrollment_status"
+        ),
+        Index(
+            "uq_enrollment_one_active",
+            "student_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cohort.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+    )
+    student_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    status: str = Field(default=EnrollmentStatus.ACTIVE, max_length=20)
+    enrolled_on: date = Field(default_factory=date.today)
+    ended_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ActivationCode(SQLModel, table=True):
+    """A one-time code for a student's first sign-in with NISN; only its hash is stored."""
+
+    __tablename__ = "activation_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    code_hash: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"))
+    )
