@@ -1,0 +1,144 @@
+"""Hardened uploads: checked by content, re-encoded, renamed, served only after an access check.
+
+Images (JPEG, PNG, WebP) are identified by their content with Pillow, never by name or declared
+type, then re-encoded, resized to at most 1600 px and written without any metadata (EXIF GPS
+included). Files carrying a second format (markup, archives or PDFs hidden inside or appended to
+an image) are refused. PDFs must be PDFs without active content. Files get random names under
+EDUPLATFORM_UPLOAD_DIR.
+"""
+
+import io
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from eduplatform.errors import Invalid
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_SIDE = 1600
+MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str  # random file name inside the upload directory
+    mime_type: str
+    size: int
+
+
+def upload_dir():
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _read_limited(stream, field):
+    data = stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Invalid.field(field, _l("The file is larger than 5 MB."))
+    if not data:
+        raise Invalid.field(field, _l("The file is empty."))
+    return data
+
+
+MARKUP = (b"<html", b"<script", b"<?php", b"<!doctype", b"%pdf-")
+
+
+def _trailing_bytes(data, kind):
+    """Bytes after the image's own end marker: where polyglots hide a second file."""
+    if kind == "JPEG":
+        end = data.rfind(b"\xff\xd9")
+        return len(data) - (end + 2) if end >= 0 else len(data)
+    if kind == "PNG":
+        end = data.rfind(b"IEND\xaeB`\x82")
+        return len(data) - (end + 8) if end >= 0 else len(data)
+    if kind == "WEBP":
+        declared = int.from_bytes(data[4:8], "little") + 8
+        return len(data) - declared
+    return 0
+
+
+def _is_polyglot(data, kind):
+    lowered = data.lower()
+    if any(marker in lowered for marker in MARKUP):
+        return True
+    return _trailing_bytes(data, kind) > 16
+
+
+def clean_image(data, field="photo"):
+    """Decode, verify and re-encode an image; returns (bytes, mime type)."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            if kind not in IMAGE_FORMATS:
+                raise Invalid.field(field, _l("Upload a photo in JPEG, PNG or WebP format."))
+            if _is_polyglot(data, kind):
+                raise Invalid.field(field, _l("This file is not a plain photo and was refused."))
+            if probe.width * probe.height > MAX_PIXELS:
+                raise Invalid.field(field, _l("The image has too many pixels."))
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image)  # keep the orientation, then drop EXIF
+            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            out = io.BytesIO()
+            if kind == "PNG":
+                clean = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                clean.save(out, "PNG", optimize=True)
+            elif kind == "WEBP":
+                image.convert("RGB").save(out, "WEBP", quality=82)
+            else:
+                image.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise Invalid.field(field, _l("Upload a photo in JPEG, PNG or WebP format.")) from None
+    return out.getvalue(), IMAGE_FORMATS[kind]
+
+
+def clean_pdf(data, field="attachment"):
+    """Accept a real PDF document only."""
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise Invalid.field(field, _l("Upload a PDF document or an image."))
+    lowered = data.lower()
+    if b"<html" in lowered[:4096] or b"<script" in lowered or b"/javascript" in lowered:
+        raise Invalid.field(field, _l("This PDF contains active content and was refused."))
+    return data, "application/pdf"
+
+
+def store(stream, *, field="photo", allow_pdf=False):
+    """Check, clean and save an uploaded stream; returns the StoredFile to record."""
+    data = _read_limited(stream, field)
+    if allow_pdf and data.startswith(b"%PDF-"):
+        content, mime_type = clean_pdf(data, field)
+    else:
+        content, mime_type = clean_image(data, field)
+    suffix = {
+        "image/jpeg": ".jpg",
+        "image/png": ".png",
+        "image/webp": ".webp",
+        "application/pdf": ".pdf",
+    }[mime_type]
+    name = secrets.token_urlsafe(24) + suffix
+    (upload_dir() / name).write_bytes(content)
+    return StoredFile(name=name, mime_type=mime_type, size=len(content))
+
+
+def remove(name):
+    """Delete a stored file (after the transaction that referenced it failed or was undone)."""
+    if name:
+        (upload_dir() / Path(name).name).unlink(missing_ok=True)
+
+
+def send_stored(name, mime_type, download_name, *, inline=True):
+    """Serve a stored file; the caller has already checked that the user may see it."""
+    path = upload_dir() / Path(name).name
+    response = send_file(
+        path, mimetype=mime_type, as_attachment=not inline, download_name=download_name, max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
