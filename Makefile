@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d eduplatform/translations
+	@$(BIN)/pybabel -q compile -d eduplatform/translations
 
 translations-update: $(VENV)/.installed
 	$(BIN)/eduplatform translate update

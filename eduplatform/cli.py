@@ -167,18 +167,8 @@ def translate_update():
     """Extract strings into messages.pot and merge them into every catalogue."""
     package = Path(current_app.root_path)
     pot = package / "translations" / "messages.pot"
-    _pybabel(
-        "extract",
-        "-F",
-        str(PROJECT_ROOT / "babel.cfg"),
-        "-k",
-        "_l",
-        "--no-location",
-        "--sort-output",
-        "-o",
-        str(pot),
-        str(package),
-    )
+    _pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "-k", "_ln:1,2",
+             "--no-location", "--sort-output", "-o", str(pot), str(package))  # fmt: skip
     _pybabel(
         "update",
         "-i",

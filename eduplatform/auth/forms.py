@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from eduplatform.config import LANGUAGES
+from eduplatform.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(
         _l("Email or NISN"),
         validators=[DataRequired(), Length(max=254)],
@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired()],
@@ -39,7 +39,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = RadioField(
         _l("Language"), choices=list(LANGUAGES.items()), validators=[DataRequired()]
     )

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from eduplatform.forms import Form
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -17,7 +18,7 @@ ORG_KIND_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
@@ -35,14 +36,14 @@ class UserForm(FlaskForm):
     )
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     organization_id = SelectField(_l("Organization"), coerce=str)
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     kind = SelectField(_l("Kind"), choices=list(ORG_KIND_LABELS.items()))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     npsn = StringField(
