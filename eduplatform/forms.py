@@ -4,6 +4,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 
 class _CatalogTranslations:
@@ -25,6 +26,12 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+def choices(pairs, blank=None):
+    """SelectField/RadioField choices from (value, label) pairs, with an optional blank first."""
+    options = [SelectChoice(str(value), label) for value, label in pairs]
+    return [SelectChoice("", blank), *options] if blank is not None else options
 
 
 def apply_errors(form, refused):

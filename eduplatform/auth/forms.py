@@ -3,7 +3,7 @@ from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from eduplatform.config import LANGUAGES
-from eduplatform.forms import Form
+from eduplatform.forms import Form, choices
 
 
 class LoginForm(Form):
@@ -41,5 +41,5 @@ class PasswordForm(Form):
 
 class LanguageForm(Form):
     locale = RadioField(
-        _l("Language"), choices=list(LANGUAGES.items()), validators=[DataRequired()]
+        _l("Language"), choices=choices(LANGUAGES.items()), validators=[DataRequired()]
     )

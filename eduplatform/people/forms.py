@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from eduplatform.forms import Form
+from eduplatform.forms import Form, choices
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -21,7 +21,7 @@ ORG_KIND_LABELS = {
 class UserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     organization_id = SelectField(_l("Organization"), coerce=str, validate_choice=True)
     nisn = StringField(
         _l("NISN (students)"),
@@ -39,12 +39,12 @@ class UserForm(Form):
 class UserEditForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     organization_id = SelectField(_l("Organization"), coerce=str)
 
 
 class OrganizationForm(Form):
-    kind = SelectField(_l("Kind"), choices=list(ORG_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS.items()))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     npsn = StringField(
         _l("NPSN (Indonesian schools)"),
@@ -60,5 +60,6 @@ class OrganizationForm(Form):
 
 
 def organization_choices(organizations, blank=None):
-    choices = [(str(o.id), f"{o.name} ({ORG_KIND_LABELS[o.kind]})") for o in organizations]
-    return [("", blank), *choices] if blank is not None else choices
+    return choices(
+        ((o.id, f"{o.name} ({ORG_KIND_LABELS[o.kind]})") for o in organizations), blank=blank
+    )
