@@ -34,8 +34,10 @@ def make_engine(url, echo=False):
     def _on_begin(connection):
         # A writer takes the write lock up front: waiting on busy_timeout beats failing
         # with "database is locked" when a deferred reader later tries to upgrade.
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        connection.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
     return engine
 

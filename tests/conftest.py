@@ -7,10 +7,10 @@ import re
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from eduplatform import create_app
-from eduplatform.db import get_engine, make_engine, new_session
+from eduplatform.db import get_engine, make_engine
 from eduplatform.people.models import Organization, User
 
 PASSWORD = "correct horse battery staple"
@@ -87,8 +87,13 @@ def runner(app):
 
 @pytest.fixture
 def db(app):
-    """A session for arranging and inspecting data directly."""
-    with app.app_context(), new_session(app) as session:
+    """A session for arranging and inspecting data directly.
+
+    It runs in autocommit mode, so it never holds a lock or a stale snapshot while the test
+    client's requests write; no app context stays pushed, so each request gets its own `g`.
+    """
+    engine = get_engine(app).execution_options(isolation_level="AUTOCOMMIT")
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 

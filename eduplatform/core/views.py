@@ -39,6 +39,10 @@ def home():
         context.update(counts=service.people_counts(db), events=service.recent_events(db))
     elif current_user.role == Role.OFFICE:
         context.update(schools=service.school_overview(db))
+    elif current_user.role == Role.STUDENT:
+        from eduplatform.training.views import student_home
+
+        return student_home(organization)
     elif current_user.role == Role.TEACHER:
         context.update(counts=service.people_counts(db, current_user.organization_id))
     return render_template(f"core/home_{current_user.role}.html", **context)
@@ -122,6 +126,4 @@ def error_page(error):
             ),
             status,
         )
-    if status == 429 and hasattr(error, "retry_after"):
-        response.headers["Retry-After"] = str(error.retry_after)
     return response

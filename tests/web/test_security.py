@@ -3,13 +3,15 @@ import re
 import pytest
 
 from eduplatform import create_app
+from eduplatform.db import get_engine
 from tests.conftest import PASSWORD, csrf_token
 
 
 @pytest.fixture
 def csrf_client(app_config):
     app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
-    return app.test_client()
+    yield app.test_client()
+    get_engine(app).dispose()
 
 
 def test_pages_carry_security_headers(client):
