@@ -39,10 +39,6 @@ def home():
         context.update(counts=service.people_counts(db), events=service.recent_events(db))
     elif current_user.role == Role.OFFICE:
         context.update(schools=service.school_overview(db))
-    elif current_user.role == Role.STUDENT:
-        from eduplatform.training.views import student_home
-
-        return student_home(organization)
     elif current_user.role == Role.TEACHER:
         context.update(counts=service.people_counts(db, current_user.organization_id))
     return render_template(f"core/home_{current_user.role}.html", **context)
