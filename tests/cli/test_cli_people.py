@@ -6,8 +6,21 @@ from eduplatform.people.models import Organization, User
 
 
 def test_orgs_create_prints_json_with_the_id(runner, db):
-    result = runner.invoke(args=["orgs", "create", "--kind", "school", "--name", "SMK Satu",
-                                 "--npsn", "11112222", "--city", "Surakarta", "--json"])
+    result = runner.invoke(
+        args=[
+            "orgs",
+            "create",
+            "--kind",
+            "school",
+            "--name",
+            "SMK Satu",
+            "--npsn",
+            "11112222",
+            "--city",
+            "Surakarta",
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["organization"]["npsn"] == "11112222"
@@ -15,8 +28,9 @@ def test_orgs_create_prints_json_with_the_id(runner, db):
 
 
 def test_refused_input_exits_1_with_errors_and_writes_nothing(runner, db):
-    result = runner.invoke(args=["orgs", "create", "--kind", "school", "--name", "SMK Dua",
-                                 "--npsn", "12", "--json"])
+    result = runner.invoke(
+        args=["orgs", "create", "--kind", "school", "--name", "SMK Dua", "--npsn", "12", "--json"]
+    )
     assert result.exit_code == 1
     assert json.loads(result.output)["errors"][0]["field"] == "npsn"
     assert db.exec(select(Organization)).all() == []
@@ -29,9 +43,22 @@ def test_wrong_usage_exits_2(runner):
 def test_users_create_reads_the_password_from_stdin(runner, make_org, db):
     school = make_org("school", npsn="33334444")
     result = runner.invoke(
-        args=["users", "create", "--email", "T@Example.org", "--name", "Pak Budi", "--role",
-              "teacher", "--org", "33334444", "--password-stdin", "--json"],
-        input="a very good passphrase\n")
+        args=[
+            "users",
+            "create",
+            "--email",
+            "T@Example.org",
+            "--name",
+            "Pak Budi",
+            "--role",
+            "teacher",
+            "--org",
+            "33334444",
+            "--password-stdin",
+            "--json",
+        ],
+        input="a very good passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.exec(select(User).where(User.email == "t@example.org")).one()
     assert user.organization_id == school.id
@@ -39,8 +66,21 @@ def test_users_create_reads_the_password_from_stdin(runner, make_org, db):
 
 
 def test_users_create_refuses_an_unknown_organization(runner):
-    result = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X",
-                                 "--role", "teacher", "--org", "99999999", "--json"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "teacher",
+            "--org",
+            "99999999",
+            "--json",
+        ]
+    )
     assert result.exit_code == 1
     assert json.loads(result.output)["errors"][0]["field"] == "org"
 
@@ -55,8 +95,13 @@ def test_demo_is_idempotent_and_lists_one_account_per_role(runner, db):
     first = json.loads(runner.invoke(args=["demo", "--json"]).output)
     second = json.loads(runner.invoke(args=["demo", "--json"]).output)
     assert first["accounts"] == second["accounts"]
-    assert {a["role"] for a in first["accounts"]} == {"admin", "office", "author", "teacher",
-                                                       "student"}
+    assert {a["role"] for a in first["accounts"]} == {
+        "admin",
+        "office",
+        "author",
+        "teacher",
+        "student",
+    }
     assert len(db.exec(select(User)).all()) == 5
 
 

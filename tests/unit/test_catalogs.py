@@ -9,8 +9,14 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "eduplatform"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "_ln": (1, 2),
-            "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "_ln": (1, 2),
+    "lazy_gettext": None,
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]")
 
 
@@ -43,10 +49,15 @@ def test_every_message_is_translated(language, source_messages):
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
         text = message.string[0] if isinstance(message.string, tuple) else message.string
         translations[msgid] = text
-    missing = sorted(f"{where}: {msgid}" for msgid, where in source_messages.items()
-                     if not translations.get(msgid))
+    missing = sorted(
+        f"{where}: {msgid}"
+        for msgid, where in source_messages.items()
+        if not translations.get(msgid)
+    )
     assert not missing, f"{len(missing)} untranslated in {language}:\n" + "\n".join(missing[:40])
-    broken = sorted(msgid for msgid in source_messages
-                    if sorted(PLACEHOLDER.findall(msgid))
-                    != sorted(PLACEHOLDER.findall(translations[msgid])))
+    broken = sorted(
+        msgid
+        for msgid in source_messages
+        if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(translations[msgid]))
+    )
     assert not broken, f"placeholders differ in {language}: {broken[:20]}"

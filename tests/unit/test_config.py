@@ -29,8 +29,13 @@ def test_environment_variables_override_defaults(tmp_path, monkeypatch):
 
 
 def test_https_deployments_get_secure_cookies(tmp_path):
-    app = create_app({"PREFERRED_URL_SCHEME": "https", "SECRET_KEY": "x",
-                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app(
+        {
+            "PREFERRED_URL_SCHEME": "https",
+            "SECRET_KEY": "x",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -55,8 +55,9 @@ def test_concurrent_writers_never_see_database_is_locked(app, make_org):
     def write(n):
         try:
             with app.app_context(), new_session(app) as session:
-                session.add(Organization(kind="school", name=f"Concurrent {n}",
-                                         npsn=f"{70000000 + n:08d}"))
+                session.add(
+                    Organization(kind="school", name=f"Concurrent {n}", npsn=f"{70000000 + n:08d}")
+                )
                 count = session.exec(select(Organization)).all()  # read inside the write
                 assert count
                 session.commit()
@@ -77,9 +78,10 @@ def test_concurrent_writers_never_see_database_is_locked(app, make_org):
 def test_foreign_keys_are_enforced(db):
     from eduplatform.people.models import User
 
-    db.add(User(email="orphan@example.org", full_name="Orphan", role="teacher",
-                organization_id=999999))
+    db.add(
+        User(email="orphan@example.org", full_name="Orphan", role="teacher", organization_id=999999)
+    )
     with pytest.raises(Exception, match="(?i)foreign key"):
         db.commit()
     db.rollback()
-    assert db.exec(text("SELECT count(*) FROM \"user\"")).scalar() == 0
+    assert db.exec(text('SELECT count(*) FROM "user"')).scalar() == 0

@@ -15,7 +15,9 @@ def test_common_passwords_are_refused_whatever_their_case(app, password):
         assert "common" in str(password_problem(password))
 
 
-@pytest.mark.parametrize("password", ["kuda hitam berlari", "电动汽车维修技师培训计划", "no rules here!"])
+@pytest.mark.parametrize(
+    "password", ["kuda hitam berlari", "电动汽车维修技师培训计划", "no rules here!"]
+)
 def test_long_uncommon_passwords_need_no_composition_rules(app, password):
     with app.app_context():
         assert password_problem(password) is None

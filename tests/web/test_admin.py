@@ -15,9 +15,16 @@ def test_admin_pages_are_forbidden_to_other_roles(client, login, role):
 def test_admin_creates_an_account(client, login, make_org, db):
     login("admin")
     school = make_org("school")
-    response = client.post("/admin/users/new", data={
-        "full_name": "Budi Santoso", "email": "Budi@Example.org", "role": "teacher",
-        "organization_id": str(school.id), "password": "a long enough secret"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "full_name": "Budi Santoso",
+            "email": "Budi@Example.org",
+            "role": "teacher",
+            "organization_id": str(school.id),
+            "password": "a long enough secret",
+        },
+    )
     assert response.status_code == 302
     user = db.exec(select(User).where(User.email == "budi@example.org")).one()
     assert user.organization_id == school.id and user.check_password("a long enough secret")
@@ -27,9 +34,17 @@ def test_admin_creates_an_account(client, login, make_org, db):
 def test_bad_account_input_is_shown_by_field_and_writes_nothing(client, login, make_org, db):
     admin = login("admin")
     school = make_org("school")
-    response = client.post("/admin/users/new?lang=en", data={
-        "full_name": "Siti", "email": admin.email, "role": "student",
-        "organization_id": str(school.id), "nisn": "123", "password": "short"})
+    response = client.post(
+        "/admin/users/new?lang=en",
+        data={
+            "full_name": "Siti",
+            "email": admin.email,
+            "role": "student",
+            "organization_id": str(school.id),
+            "nisn": "123",
+            "password": "short",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "This email address is already in use." in page
@@ -42,9 +57,15 @@ def test_bad_account_input_is_shown_by_field_and_writes_nothing(client, login, m
 def test_teacher_must_belong_to_a_school(client, login, make_org, db):
     login("admin")
     university = make_org("university")
-    response = client.post("/admin/users/new?lang=en", data={
-        "full_name": "Wrong Place", "email": "w@example.org", "role": "teacher",
-        "organization_id": str(university.id)})
+    response = client.post(
+        "/admin/users/new?lang=en",
+        data={
+            "full_name": "Wrong Place",
+            "email": "w@example.org",
+            "role": "teacher",
+            "organization_id": str(university.id),
+        },
+    )
     assert "Students and teachers belong to a school." in response.get_data(as_text=True)
 
 
@@ -52,9 +73,15 @@ def test_role_change_is_audited_and_ends_sessions(app, client, login, make_user,
     login("admin")
     teacher = make_user("teacher", email="promote@example.org")
     office = db.exec(select(Organization).where(Organization.kind == "office")).first()
-    response = client.post(f"/admin/users/{teacher.id}", data={
-        "full_name": teacher.full_name, "email": teacher.email, "role": "office",
-        "organization_id": str(office.id)})
+    response = client.post(
+        f"/admin/users/{teacher.id}",
+        data={
+            "full_name": teacher.full_name,
+            "email": teacher.email,
+            "role": "office",
+            "organization_id": str(office.id),
+        },
+    )
     assert response.status_code == 302
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.role_changed")).one()
     assert event.details == {"from": "teacher", "to": "office"}
@@ -69,12 +96,21 @@ def test_admin_cannot_deactivate_themself(client, login, db):
 
 def test_organizations_are_created_with_a_valid_npsn(client, login, db):
     login("admin")
-    bad = client.post("/admin/organizations?lang=en", data={
-        "kind": "school", "name": "SMK Baru", "npsn": "1234", "country": "ID"})
+    bad = client.post(
+        "/admin/organizations?lang=en",
+        data={"kind": "school", "name": "SMK Baru", "npsn": "1234", "country": "ID"},
+    )
     assert "NPSN is exactly 8 digits." in bad.get_data(as_text=True)
-    good = client.post("/admin/organizations", data={
-        "kind": "school", "name": "SMK Baru", "npsn": "12345678", "city": "Surakarta",
-        "country": "id"})
+    good = client.post(
+        "/admin/organizations",
+        data={
+            "kind": "school",
+            "name": "SMK Baru",
+            "npsn": "12345678",
+            "city": "Surakarta",
+            "country": "id",
+        },
+    )
     assert good.status_code == 302
     org = db.exec(select(Organization).where(Organization.npsn == "12345678")).one()
     assert org.country == "ID"

@@ -27,8 +27,9 @@ def test_students_sign_in_with_their_nisn(client, make_user):
 def test_unknown_account_and_wrong_password_get_the_same_message(client, make_user, db):
     make_user("teacher", email="known@example.org")
     wrong = client.post("/login?lang=en", data={"login": "known@example.org", "password": "x" * 12})
-    unknown = client.post("/login?lang=en", data={"login": "nobody@example.org",
-                                                  "password": "x" * 12})
+    unknown = client.post(
+        "/login?lang=en", data={"login": "nobody@example.org", "password": "x" * 12}
+    )
     message = "Email/NISN or password is not correct."
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
@@ -45,10 +46,15 @@ def test_deactivated_users_cannot_sign_in(client, make_user):
 
 def test_next_only_leads_to_same_site_paths(client, make_user):
     make_user("admin", email="a@example.org")
-    for target, expected in [("/admin/users", "/admin/users"), ("https://evil.example/", "/"),
-                             ("//evil.example/x", "/"), ("/\\evil.example", "/")]:
-        response = client.post("/login", data={"login": "a@example.org", "password": PASSWORD,
-                                                "next": target})
+    for target, expected in [
+        ("/admin/users", "/admin/users"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+    ]:
+        response = client.post(
+            "/login", data={"login": "a@example.org", "password": PASSWORD, "next": target}
+        )
         assert response.headers["Location"] == expected, target
         client.post("/logout")
 
@@ -84,9 +90,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
     other_device = app.test_client()
     for c in (client, other_device):
         c.post("/login", data={"login": "t@example.org", "password": PASSWORD})
-    response = client.post("/profile", data={
-        "pw-current_password": PASSWORD, "pw-new_password": "a brand new passphrase",
-        "pw-confirm": "a brand new passphrase", "pw-submit": "1"})
+    response = client.post(
+        "/profile",
+        data={
+            "pw-current_password": PASSWORD,
+            "pw-new_password": "a brand new passphrase",
+            "pw-confirm": "a brand new passphrase",
+            "pw-submit": "1",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/profile").status_code == 200
     assert other_device.get("/profile").status_code == 302
@@ -96,9 +108,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
 
 def test_password_change_with_wrong_current_password_changes_nothing(client, login, db):
     user = login("teacher")
-    response = client.post("/profile?lang=en", data={
-        "pw-current_password": "not my password", "pw-new_password": "another good phrase",
-        "pw-confirm": "another good phrase", "pw-submit": "1"})
+    response = client.post(
+        "/profile?lang=en",
+        data={
+            "pw-current_password": "not my password",
+            "pw-new_password": "another good phrase",
+            "pw-confirm": "another good phrase",
+            "pw-submit": "1",
+        },
+    )
     assert "The current password is not correct." in response.get_data(as_text=True)
     db.refresh(user)
     assert user.check_password(PASSWORD)
@@ -127,8 +145,9 @@ def test_login_attempts_are_limited_per_account_without_locking_others(app, clie
     make_user("teacher", email="bystander@example.org")
     for _ in range(3):
         client.post("/login", data={"login": "target@example.org", "password": "wrong-wrong-1"})
-    blocked = client.post("/login?lang=en", data={"login": "target@example.org",
-                                                  "password": PASSWORD})
+    blocked = client.post(
+        "/login?lang=en", data={"login": "target@example.org", "password": PASSWORD}
+    )
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
     other = client.post("/login", data={"login": "bystander@example.org", "password": PASSWORD})

@@ -6,7 +6,9 @@ def test_indonesian_is_the_default_language(client):
     assert '<html lang="id">' in page and "Kata sandi" in page
 
 
-@pytest.mark.parametrize(("lang", "word"), [("en", "Password"), ("zh", "密码"), ("id", "Kata sandi")])
+@pytest.mark.parametrize(
+    ("lang", "word"), [("en", "Password"), ("zh", "密码"), ("id", "Kata sandi")]
+)
 def test_lang_parameter_switches_the_language(client, lang, word):
     assert word in client.get(f"/login?lang={lang}").get_data(as_text=True)
 
@@ -22,9 +24,14 @@ def test_visitors_choice_is_kept_in_a_cookie(client):
     assert "Password" in client.get("/login").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("lang", "text"), [("id", "Halaman tidak ditemukan."),
-                                            ("en", "The page was not found."),
-                                            ("zh", "未找到该页面。")])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("id", "Halaman tidak ditemukan."),
+        ("en", "The page was not found."),
+        ("zh", "未找到该页面。"),
+    ],
+)
 def test_error_pages_speak_the_users_language(client, lang, text):
     response = client.get(f"/no-such-page?lang={lang}")
     assert response.status_code == 404

@@ -45,8 +45,9 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client, make_user):
 def test_forms_with_the_csrf_token_work(csrf_client, make_user):
     make_user("teacher", email="y@example.org")
     token = csrf_token(csrf_client.get("/login"))
-    response = csrf_client.post("/login", data={"login": "y@example.org", "password": PASSWORD,
-                                                "csrf_token": token})
+    response = csrf_client.post(
+        "/login", data={"login": "y@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
