@@ -31,6 +31,7 @@ translations-update: $(VENV)/.installed
 run: install translations
 	$(BIN)/eduplatform db upgrade
 	$(BIN)/eduplatform demo --if-empty
+	$(BIN)/eduplatform curricula import
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(BIN)/eduplatform run --host $(HOST) --port $(PORT)
 

@@ -10,6 +10,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     settings.load(app, config)
     register_extensions(app)
+    register_operations(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_web_protections(app)
@@ -32,13 +33,41 @@ def register_extensions(app):
     login_manager.session_protection = None  # sessions are server-side records, see auth.service
 
 
+def register_operations(app):
+    from eduplatform.ops import logs, metrics
+
+    logs.init_app(app)
+    metrics.init_app(app)
+
+
 def register_blueprints(app):
     from eduplatform.audit.views import bp as audit_bp
     from eduplatform.auth.views import bp as auth_bp
     from eduplatform.core.views import bp as core_bp
+    from eduplatform.curriculum.views import bp as curriculum_bp
+    from eduplatform.exchange.views import bp as exchange_bp
+    from eduplatform.people.cohort_views import bp as cohorts_bp
+    from eduplatform.people.roster_views import bp as rosters_bp
+    from eduplatform.people.school_views import bp as schools_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.training.public import bp as public_bp
+    from eduplatform.training.teaching import bp as teaching_bp
+    from eduplatform.training.views import bp as training_bp
 
-    for blueprint in (core_bp, auth_bp, people_bp, audit_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        curriculum_bp,
+        people_bp,
+        schools_bp,
+        cohorts_bp,
+        rosters_bp,
+        audit_bp,
+        exchange_bp,
+        training_bp,
+        teaching_bp,
+        public_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -60,9 +60,26 @@ def refuse(errors, as_json):
 
 def register(app):
     """Attach every command group to the app's CLI."""
+    from eduplatform.curriculum.cli import curricula
+    from eduplatform.exchange.cli import partnerships
+    from eduplatform.ops.cli import backup_command, restore_command, serve_command
     from eduplatform.people.cli import orgs, users
+    from eduplatform.people.cohort_cli import cohorts, roster
 
-    for group in (db_group, demo_command, orgs, users, translate):
+    for group in (
+        db_group,
+        demo_command,
+        orgs,
+        users,
+        cohorts,
+        roster,
+        curricula,
+        partnerships,
+        translate,
+        backup_command,
+        restore_command,
+        serve_command,
+    ):
         app.cli.add_command(group)
 
 

@@ -19,6 +19,7 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_PER_ACCOUNT": "10 per 15 minutes",
     "RATELIMIT_LOGIN_PER_ADDRESS": "60 per 15 minutes",
     "UPLOAD_DIR": None,  # instance/uploads when unset
+    "SIGNING_KEY_FILE": None,  # Ed25519 key for credentials; instance/signing_key.pem when unset
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
@@ -29,6 +30,8 @@ DEFAULTS = {
     "PREFERRED_URL_SCHEME": "http",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "PASSWORD_MIN_LENGTH": 10,
+    "LOG_FORMAT": "text",  # "json" in production: one JSON object per line with the request id
+    "METRICS_TOKEN": None,  # lets a Prometheus scraper read /metrics without an admin session
 }
 
 

@@ -8,6 +8,16 @@ NAV_ITEMS = [
     ("people.users", _l("Users"), {"admin"}),
     ("people.organizations", _l("Organizations"), {"admin"}),
     ("audit.events", _l("Audit log"), {"admin"}),
+    ("curriculum.catalogue", _l("Curriculum"), {"student", "teacher", "author", "office", "admin"}),
+    ("schools.index", _l("Schools"), {"office", "admin"}),
+    ("cohorts.index", _l("My classes"), {"teacher"}),
+    ("cohorts.index", _l("Classes"), {"office", "admin"}),
+    ("exchange.activities", _l("Exchange"), {"teacher", "author", "office", "admin"}),
+    ("exchange.my_exchanges", _l("My exchanges"), {"student"}),
+    ("teaching.queue", _l("Verification queue"), {"teacher", "admin"}),
+    ("teaching.progress", _l("Class progress"), {"teacher", "office", "admin"}),
+    ("training.certificates", _l("Certificates"), {"student", "teacher", "office", "admin"}),
+    ("training.passport_settings", _l("Skills passport"), {"student"}),
 ]
 
 

@@ -62,6 +62,7 @@ def app_config(database_url, tmp_path):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SIGNING_KEY_FILE": str(tmp_path / "signing_key.pem"),
         "RATELIMIT_STORAGE_URL": "memory://",
     }
 

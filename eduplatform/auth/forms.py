@@ -43,3 +43,28 @@ class LanguageForm(Form):
     locale = RadioField(
         _l("Language"), choices=choices(LANGUAGES.items()), validators=[DataRequired()]
     )
+
+
+class ActivationForm(Form):
+    nisn = StringField(
+        _l("NISN"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "username"},
+    )
+    code = StringField(
+        _l("Activation code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 8 letters and digits on the sheet from your teacher."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 10 characters. A short sentence is easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -17,11 +17,12 @@ from flask_login import current_user, login_user, logout_user
 
 from eduplatform.auth import service
 from eduplatform.auth.access import login_required
-from eduplatform.auth.forms import LanguageForm, LoginForm, PasswordForm
+from eduplatform.auth.forms import ActivationForm, LanguageForm, LoginForm, PasswordForm
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.extensions import limiter, login_manager
 from eduplatform.forms import apply_errors
+from eduplatform.people.activation import activate as activate_account
 from eduplatform.people.service import change_password, set_locale
 
 bp = Blueprint("auth", __name__)
@@ -80,6 +81,46 @@ def login():
             return redirect(safe_next(form.next.data) or url_for("core.home"))
         form.login.errors.append(_("Email/NISN or password is not correct."))
     return render_template("auth/login.html", form=form)
+
+
+def _activation_key():
+    return "activate:" + (request.form.get("nisn") or "").strip()
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
+    key_func=_activation_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="activate-account",
+)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="activate-address",
+)
+def activate():
+    """A student's first sign-in: NISN and the code from the teacher, then a new password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = ActivationForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user = activate_account(
+                db, nisn=form.nisn.data, code=form.code.data, password=form.password.data
+            )
+        except Invalid as refused:
+            apply_errors(form, refused)
+        else:
+            session.clear()
+            session["sid"] = service.start_session(db, user=user)
+            login_user(user)
+            flash(_("Your account is ready. Welcome!"), "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/activate.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 
 from eduplatform.auth.access import wants_json
 from eduplatform.auth.views import safe_next
@@ -39,9 +40,18 @@ def home():
         context.update(counts=service.people_counts(db), events=service.recent_events(db))
     elif current_user.role == Role.OFFICE:
         context.update(schools=service.school_overview(db))
+    elif current_user.role == Role.STUDENT:
+        from eduplatform.training.views import student_home
+
+        return student_home(organization)
     elif current_user.role == Role.TEACHER:
         context.update(counts=service.people_counts(db, current_user.organization_id))
     return render_template(f"core/home_{current_user.role}.html", **context)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("core/privacy.html")
 
 
 @bp.route("/language", methods=["POST"])
@@ -95,7 +105,7 @@ ERROR_TITLES = {
 
 def error_page(error):
     """Every HTTP error as a translated page, or as a problem document for JSON callers."""
-    status = getattr(error, "code", 500) or 500
+    status = error.code if isinstance(error, HTTPException) and error.code else 500
     if wants_json():
         body = {"type": "about:blank", "title": ERROR_TITLES.get(status, "Error"), "status": status}
         response = jsonify(body)
@@ -116,10 +126,11 @@ def error_page(error):
                 "Something went wrong on our side. The team has been told; please try again later."
             ),
         }
-        response = make_response(
-            render_template(
-                "errors/error.html", status=status, message=messages.get(status, messages[500])
-            ),
-            status,
-        )
+        message = messages.get(status, messages[500])
+        try:
+            page = render_template("errors/error.html", status=status, message=message)
+        except Exception:  # noqa: BLE001 - the page itself failed (database down): stay plain
+            current_app.logger.exception("error page could not be rendered")
+            page = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{message}</p>"
+        response = make_response(page, status)
     return response

@@ -8,7 +8,16 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from eduplatform.sqltypes import JSONDocument, UTCDateTime, utcnow
@@ -62,6 +71,14 @@ class ModuleVersion(SQLModel, table=True):
             "status IN ('draft', 'published', 'retired')", name="ck_module_version_status"
         ),
         CheckConstraint("number >= 1", name="ck_module_version_number"),
+        # Two authors pressing "edit" at once must not start two drafts of one module.
+        Index(
+            "uq_module_version_one_draft",
+            "module_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

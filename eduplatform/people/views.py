@@ -47,7 +47,8 @@ def users():
 def create_user():
     db = get_session()
     form = UserForm()
-    form.organization_id.choices = organization_choices(service.list_organizations(db), "—")
+    active = [org for org in service.list_organizations(db) if org.active]  # closed schools hidden
+    form.organization_id.choices = organization_choices(active, "—")
     if form.validate_on_submit():
         try:
             user = service.create_user(

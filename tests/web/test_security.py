@@ -60,3 +60,13 @@ def test_json_callers_get_problem_documents(client):
     response = client.get("/admin/users", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+
+
+def test_translated_messages_with_user_text_are_escaped_in_pages(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context("/?lang=en"):
+        message = lazy_gettext("Hello, %(name)s", name="<script>alert(1)</script>")
+        page = render_template_string("{{ message }}", message=message)
+    assert "<script>" not in page and "&lt;script&gt;" in page

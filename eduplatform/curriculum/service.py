@@ -1,0 +1,254 @@
+"""Reading the curriculum: current versions, the catalogue, cohorts' pinned versions, diffs.
+
+The "current" version of a module is its highest-numbered published version. A cohort keeps
+the version it started on: cohort_version pins it the first time it is asked.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+
+from eduplatform.curriculum.content import version_document
+from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, VersionStatus
+from eduplatform.curriculum.schema import LANGUAGES
+from eduplatform.curriculum.yamldump import dump_module
+from eduplatform.people.models import CohortModuleVersion, Organization, Role
+
+AUTHORING_ROLES = (Role.AUTHOR, Role.TEACHER, Role.ADMIN)
+
+
+def can_edit(user, module):
+    """Admins edit every module; authors and teachers those their organization owns."""
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role in (Role.AUTHOR, Role.TEACHER)
+        and user.organization_id is not None
+        and module.owner_id == user.organization_id
+    )
+
+
+def current_versions(session, module_ids=None):
+    """{module id: its current published version} for the given modules (default: all)."""
+    latest = select(ModuleVersion.module_id, func.max(ModuleVersion.number).label("number")).where(
+        ModuleVersion.status == VersionStatus.PUBLISHED
+    )
+    if module_ids is not None:
+        latest = latest.where(col(ModuleVersion.module_id).in_(list(module_ids)))
+    latest = latest.group_by(ModuleVersion.module_id).subquery()
+    rows = session.exec(
+        select(ModuleVersion).join(
+            latest,
+            (ModuleVersion.module_id == latest.c.module_id)
+            & (ModuleVersion.number == latest.c.number),
+        )
+    ).all()
+    return {version.module_id: version for version in rows}
+
+
+def current_version(session, module):
+    return current_versions(session, [module.id]).get(module.id)
+
+
+def module_by_code(session, code):
+    return session.exec(select(Module).where(Module.code == code)).first()
+
+
+def module_versions(session, module_id):
+    """Every version of a module, newest first."""
+    return session.exec(
+        select(ModuleVersion)
+        .where(ModuleVersion.module_id == module_id)
+        .order_by(col(ModuleVersion.number).desc())
+    ).all()
+
+
+def draft_of(session, module_id):
+    return session.exec(
+        select(ModuleVersion).where(
+            ModuleVersion.module_id == module_id, ModuleVersion.status == VersionStatus.DRAFT
+        )
+    ).first()
+
+
+def editable_drafts(session, user):
+    """[(draft, module)] of the drafts this user may edit, by module code."""
+    if user.role not in AUTHORING_ROLES:
+        return []
+    rows = session.exec(
+        select(ModuleVersion, Module)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .where(ModuleVersion.status == VersionStatus.DRAFT)
+        .order_by(Module.code)
+    ).all()
+    return [(draft, module) for draft, module in rows if can_edit(user, module)]
+
+
+def program_modules(session, *, program_id):
+    """The program's modules in the program's order."""
+    return session.exec(
+        select(Module).where(Module.program_id == program_id).order_by(Module.position, Module.code)
+    ).all()
+
+
+def cohort_version(session, *, cohort, module):
+    """The version `cohort` follows for `module`; pins the current one the first time (commits).
+
+    None while the module has no published version. Once pinned it never changes, so a later
+    version never rewrites what the cohort's students already did.
+    """
+    cohort_id, module_id = getattr(cohort, "id", cohort), getattr(module, "id", module)
+    pin = session.get(CohortModuleVersion, (cohort_id, module_id))
+    if pin is None:
+        version = current_versions(session, [module_id]).get(module_id)
+        if version is None:
+            return None
+        session.add(
+            CohortModuleVersion(cohort_id=cohort_id, module_id=module_id, version_id=version.id)
+        )
+        try:
+            session.commit()
+        except IntegrityError:  # another request pinned it a moment ago: theirs stands
+            session.rollback()
+        pin = session.get(CohortModuleVersion, (cohort_id, module_id), populate_existing=True)
+    return session.get(ModuleVersion, pin.version_id)
+
+
+def translated_texts(version, units):
+    """Every translated text of a version and its units, for coverage and search."""
+    texts = [version.title, version.summary]
+    for unit in units:
+        texts += [unit.title, unit.task, *unit.outcomes, *unit.criteria]
+    return texts
+
+
+def coverage(version, units):
+    """The languages in which every text of the version is written (empty texts aside)."""
+    texts = [text for text in translated_texts(version, units) if any((text or {}).values())]
+    return [lang for lang in LANGUAGES if all((text or {}).get(lang) for text in texts)]
+
+
+def missing_translations(version, units):
+    """[(where, language)] for each text not yet in a language, for the draft editor."""
+    missing = []
+
+    def check(where, text):
+        missing.extend((where, lang) for lang in LANGUAGES if not (text or {}).get(lang))
+
+    check("title", version.title)
+    check("summary", version.summary)
+    for unit in units:
+        check(f"{unit.code} title", unit.title)
+        check(f"{unit.code} task", unit.task)
+        for n, item in enumerate(unit.outcomes, start=1):
+            check(f"{unit.code} outcome {n}", item)
+        for n, item in enumerate(unit.criteria, start=1):
+            check(f"{unit.code} criterion {n}", item)
+    return missing
+
+
+@dataclass
+class CatalogueEntry:
+    module: Module
+    version: ModuleVersion
+    program: Program
+    owner: Organization | None
+    units: list = field(default_factory=list)
+
+    @property
+    def hours(self):
+        return sum((u.theory_hours + u.practice_hours for u in self.units), 0)
+
+    @property
+    def languages(self):
+        return coverage(self.version, self.units)
+
+    def matches(self, query):
+        needle = query.casefold()
+        texts = [self.version.title, *(u.title for u in self.units)]
+        texts += [item for u in self.units for item in u.outcomes]
+        return needle in self.module.code.casefold() or any(
+            needle in value.casefold() for text in texts for value in (text or {}).values()
+        )
+
+
+def catalogue(session, *, query=None, program_id=None, level=None, language=None):
+    """Modules with a published version, in program order, filtered.
+
+    The catalogue holds tens of modules, so searching in Python over the current versions is
+    simple and behaves the same on SQLite and PostgreSQL.
+    """
+    programs = {p.id: p for p in session.exec(select(Program)).all()}
+    modules = session.exec(select(Module).order_by(Module.position, Module.code)).all()
+    if program_id is not None:
+        modules = [m for m in modules if m.program_id == program_id]
+    if level:
+        modules = [m for m in modules if m.level == level]
+    versions = current_versions(session, [m.id for m in modules])
+    units = {}
+    if versions:
+        for unit in session.exec(
+            select(Unit)
+            .where(col(Unit.version_id).in_([v.id for v in versions.values()]))
+            .order_by(Unit.position, Unit.id)
+        ).all():
+            units.setdefault(unit.version_id, []).append(unit)
+    owner_ids = {m.owner_id for m in modules if m.owner_id}
+    owners = {
+        o.id: o
+        for o in session.exec(select(Organization).where(col(Organization.id).in_(owner_ids)))
+    }
+    entries = [
+        CatalogueEntry(
+            module=m,
+            version=versions[m.id],
+            program=programs[m.program_id],
+            owner=owners.get(m.owner_id),
+            units=units.get(versions[m.id].id, []),
+        )
+        for m in modules
+        if m.id in versions
+    ]
+    if query:
+        entries = [e for e in entries if e.matches(query.strip())]
+    if language:
+        entries = [e for e in entries if language in e.languages]
+    entries.sort(key=lambda e: (e.program.code, e.module.position, e.module.code))
+    return entries
+
+
+def list_programs(session):
+    return session.exec(select(Program).order_by(Program.code)).all()
+
+
+def version_text(session, version, module):
+    """A version as YAML with one text per line: what the history's diff compares."""
+    return dump_module(version_document(session, version, module), fold=False)
+
+
+def diff_lines(old_text, new_text):
+    """[(kind, line)] of the changes with two lines of context; kind is 'add', 'remove',
+    'same' or 'hunk' (a hunk's header names the unit it is in, or the module)."""
+    old, new = old_text.splitlines(), new_text.splitlines()
+    lines = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(2):
+        lines.append(("hunk", _unit_at(new, group[0][3])))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [("same", line) for line in new[j1:j2]]
+                continue
+            lines += [("remove", line) for line in old[i1:i2]]
+            lines += [("add", line) for line in new[j1:j2]]
+    return lines
+
+
+def _unit_at(lines, index):
+    """The code of the unit whose YAML contains line `index`, else the module's code."""
+    for line in reversed(lines[: index + 1]):
+        stripped = line.strip()
+        if stripped.startswith("- code: ") or line.startswith("code: "):
+            return stripped.split(": ", 1)[1]
+    return ""

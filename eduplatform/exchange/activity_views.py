@@ -1,0 +1,397 @@
+"""The pages of one exchange activity: plan, edit, participants, report, reflections, files."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eduplatform import uploads
+from eduplatform.auth.access import login_required, roles_required
+from eduplatform.db import get_session
+from eduplatform.errors import Invalid
+from eduplatform.exchange import access, participation, queries, service
+from eduplatform.exchange.forms import (
+    ActivityForm,
+    AttachmentForm,
+    CancelForm,
+    CompleteForm,
+    ParticipantForm,
+    ReflectionForm,
+    languages_list,
+    organization_choices,
+)
+from eduplatform.exchange.models import (
+    ActivityAttachment,
+    ActivityParticipant,
+    ActivityStatus,
+    ExchangeActivity,
+    Partnership,
+)
+from eduplatform.exchange.views import STAFF, bp, load_partnership
+from eduplatform.forms import apply_errors, choices
+from eduplatform.people.models import User
+
+
+def load_activity(activity_id, *, manage=False):
+    """(activity, partnership): 404 outside the user's scope, 403 when they may only look."""
+    db = get_session()
+    activity = db.get(ExchangeActivity, activity_id)
+    if activity is None:
+        abort(404)
+    partnership = db.get(Partnership, activity.partnership_id)
+    joined = participation.participant_user_ids(db, activity.id)
+    if not access.sees_activity(current_user, activity, partnership, joined):
+        abort(404)
+    if manage and not access.manages_activities_of(current_user, partnership):
+        abort(403)
+    return activity, partnership
+
+
+def _back(activity, anchor=None):
+    return redirect(url_for("exchange.activity", activity_id=activity.id, _anchor=anchor))
+
+
+def _activity_form(db, partnership, activity=None):
+    form = (
+        ActivityForm(
+            obj=activity,
+            languages=", ".join(activity.languages),
+            sending_org_id=str(activity.sending_org_id or ""),
+            receiving_org_id=str(activity.receiving_org_id or ""),
+        )
+        if activity
+        else ActivityForm()
+    )
+    members = queries.organizations_of_partnerships(db, [partnership]).values()
+    for side in (form.sending_org_id, form.receiving_org_id):
+        side.choices = organization_choices(members, _("Not recorded"))
+    return form
+
+
+def _activity_values(form):
+    def org_id(raw):
+        return int(raw) if raw and raw.isdigit() else None
+
+    values = {
+        name: getattr(form, name).data
+        for name in (
+            "kind",
+            "title",
+            "description",
+            "starts_on",
+            "ends_on",
+            "place",
+            "online_url",
+            "funding_source",
+            "currency",
+            "cost_travel",
+            "cost_subsistence",
+            "cost_fees",
+            "cost_other",
+        )
+    }
+    values["languages"] = languages_list(form.languages.data)
+    values["sending_org_id"] = org_id(form.sending_org_id.data)
+    values["receiving_org_id"] = org_id(form.receiving_org_id.data)
+    return values
+
+
+@bp.route("/partnerships/<int:partnership_id>/activities/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def activity_new(partnership_id):
+    db = get_session()
+    partnership = load_partnership(partnership_id)
+    if not access.manages_activities_of(current_user, partnership):
+        abort(403)
+    form = _activity_form(db, partnership)
+    if form.validate_on_submit():
+        try:
+            activity = service.create_activity(
+                db, actor=current_user, partnership=partnership, **_activity_values(form)
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The activity was planned. Add its participants next."), "success")
+            return _back(activity, "participants")
+    return render_template(
+        "exchange/activity_form.html", form=form, partnership=partnership, activity=None
+    )
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def activity_edit(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id, manage=True)
+    form = _activity_form(db, partnership, activity)
+    if form.validate_on_submit():
+        try:
+            service.update_activity(
+                db,
+                actor=current_user,
+                activity=activity,
+                partnership=partnership,
+                **_activity_values(form),
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("Changes saved."), "success")
+            return _back(activity)
+    return render_template(
+        "exchange/activity_form.html", form=form, partnership=partnership, activity=activity
+    )
+
+
+def _participant_form(db, partnership):
+    form = ParticipantForm(prefix="p")
+    people = queries.candidate_people(db, partnership, viewer=current_user)
+    orgs = queries.organizations_of_partnerships(db, [partnership])
+    form.user_id.choices = choices(
+        ((u.id, f"{u.full_name} ({orgs[u.organization_id].name})") for u in people), "—"
+    )
+    return form
+
+
+@bp.route("/activities/<int:activity_id>")
+@login_required
+def activity(activity_id):
+    return _activity_page(*load_activity(activity_id))
+
+
+def _activity_page(activity, partnership, **forms):
+    db = get_session()
+    manages = access.manages_activities_of(current_user, partnership)
+    participants, reflections, attachments = queries.activity_details(db, activity)
+    joined = {user.id for _, user in participants if user is not None}
+    own_reflection = next((r for r, user in reflections if user.id == current_user.id), None)
+    if manages and activity.status != ActivityStatus.CANCELLED:
+        forms.setdefault("participant_form", _participant_form(db, partnership))
+        forms.setdefault("attachment_form", AttachmentForm(prefix="a"))
+    if manages and activity.status == ActivityStatus.PLANNED:
+        forms.setdefault("cancel_form", CancelForm(prefix="c"))
+    if activity.status == ActivityStatus.COMPLETED and current_user.id in joined:
+        forms.setdefault(
+            "reflection_form",
+            ReflectionForm(prefix="r", body=own_reflection.body if own_reflection else None),
+        )
+    return render_template(
+        "exchange/activity.html",
+        activity=activity,
+        partnership=partnership,
+        orgs=queries.organizations_of_partnerships(db, [partnership], [activity]),
+        participants=participants,
+        reflections=reflections,
+        attachments=attachments,
+        manages=manages,
+        shows_name=lambda person: access.shows_name(current_user, person),
+        hours_limit=participation.hours_limit(activity),
+        **forms,
+    )
+
+
+@bp.route("/activities/<int:activity_id>/complete", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def activity_complete(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id, manage=True)
+    form = CompleteForm()
+    if form.validate_on_submit():
+        try:
+            service.complete_activity(
+                db,
+                actor=current_user,
+                activity=activity,
+                outcomes=form.outcomes.data,
+                hours=form.hours.data,
+                follow_up=form.follow_up.data,
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The activity is completed and its report saved."), "success")
+            return _back(activity)
+    return render_template(
+        "exchange/complete.html", form=form, activity=activity, partnership=partnership
+    )
+
+
+@bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
+@roles_required(*STAFF)
+def activity_cancel(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id, manage=True)
+    form = CancelForm(prefix="c")
+    if form.validate_on_submit():
+        try:
+            service.cancel_activity(
+                db, actor=current_user, activity=activity, reason=form.reason.data
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The activity was cancelled."), "success")
+            return _back(activity)
+    return _activity_page(activity, partnership, cancel_form=form), 422
+
+
+@bp.route("/activities/<int:activity_id>/participants", methods=["POST"])
+@roles_required(*STAFF)
+def participant_add(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id, manage=True)
+    form = _participant_form(db, partnership)
+    if form.validate_on_submit():
+        raw = form.user_id.data
+        try:
+            participation.add_participant(
+                db,
+                actor=current_user,
+                activity=activity,
+                partnership=partnership,
+                user=db.get(User, int(raw)) if raw and raw.isdigit() else None,
+                guest_name=form.guest_name.data,
+                guest_affiliation=form.guest_affiliation.data,
+                role=form.role.data,
+                hours=form.hours.data,
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("Participant added."), "success")
+            return _back(activity, "participants")
+    return _activity_page(activity, partnership, participant_form=form), 422
+
+
+def _participant_or_404(activity, participant_id):
+    participant = get_session().get(ActivityParticipant, participant_id)
+    if participant is None or participant.activity_id != activity.id:
+        abort(404)
+    return participant
+
+
+@bp.route("/activities/<int:activity_id>/participants/<int:participant_id>", methods=["POST"])
+@roles_required(*STAFF)
+def participant_update(activity_id, participant_id):
+    db = get_session()
+    activity, _partnership = load_activity(activity_id, manage=True)
+    participant = _participant_or_404(activity, participant_id)
+    try:
+        participation.update_participant(
+            db,
+            actor=current_user,
+            activity=activity,
+            participant=participant,
+            role=request.form.get("role", ""),
+            hours=request.form.get("hours", ""),
+        )
+    except Invalid as refused:
+        db.rollback()
+        flash(" ".join(str(e["message"]) for e in refused.errors), "error")
+    else:
+        flash(_("Participant updated."), "success")
+    return _back(activity, "participants")
+
+
+@bp.route(
+    "/activities/<int:activity_id>/participants/<int:participant_id>/remove", methods=["POST"]
+)
+@roles_required(*STAFF)
+def participant_remove(activity_id, participant_id):
+    db = get_session()
+    activity, _partnership = load_activity(activity_id, manage=True)
+    participant = _participant_or_404(activity, participant_id)
+    try:
+        participation.remove_participant(
+            db, actor=current_user, activity=activity, participant=participant
+        )
+    except Invalid as refused:
+        db.rollback()
+        flash(refused.errors[0]["message"], "error")
+    else:
+        flash(_("Participant removed."), "success")
+    return _back(activity, "participants")
+
+
+@bp.route("/activities/<int:activity_id>/reflection", methods=["POST"])
+@login_required
+def reflection_save(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id)
+    form = ReflectionForm(prefix="r")
+    if form.validate_on_submit():
+        try:
+            participation.save_reflection(
+                db, actor=current_user, activity=activity, body=form.body.data
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("Your reflection was saved."), "success")
+            return _back(activity, "reflections")
+    return _activity_page(activity, partnership, reflection_form=form), 422
+
+
+@bp.route("/activities/<int:activity_id>/attachments", methods=["POST"])
+@roles_required(*STAFF)
+def attachment_add(activity_id):
+    db = get_session()
+    activity, partnership = load_activity(activity_id, manage=True)
+    form = AttachmentForm(prefix="a")
+    upload = form.attachment.data
+    if form.validate_on_submit():
+        if not upload or not getattr(upload, "filename", ""):
+            form.attachment.errors.append(_("Choose a file."))
+        else:
+            try:
+                participation.add_attachment(
+                    db,
+                    actor=current_user,
+                    activity=activity,
+                    stream=upload.stream,
+                    filename=upload.filename,
+                )
+            except Invalid as refused:
+                db.rollback()
+                apply_errors(form, refused)
+            else:
+                flash(_("The file was attached."), "success")
+                return _back(activity, "attachments")
+    return _activity_page(activity, partnership, attachment_form=form), 422
+
+
+def _attachment_or_404(activity, attachment_id):
+    attachment = get_session().get(ActivityAttachment, attachment_id)
+    if attachment is None or attachment.activity_id != activity.id:
+        abort(404)
+    return attachment
+
+
+@bp.route("/activities/<int:activity_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(activity_id, attachment_id):
+    activity, _partnership = load_activity(activity_id)
+    attachment = _attachment_or_404(activity, attachment_id)
+    inline = attachment.mime_type != "application/pdf" or request.args.get("view") == "1"
+    return uploads.send_stored(
+        attachment.stored_name, attachment.mime_type, attachment.original_name, inline=inline
+    )
+
+
+@bp.route("/activities/<int:activity_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@roles_required(*STAFF)
+def attachment_remove(activity_id, attachment_id):
+    db = get_session()
+    activity, _partnership = load_activity(activity_id, manage=True)
+    attachment = _attachment_or_404(activity, attachment_id)
+    participation.remove_attachment(
+        db, actor=current_user, activity=activity, attachment=attachment
+    )
+    flash(_("The file was removed."), "success")
+    return _back(activity, "attachments")

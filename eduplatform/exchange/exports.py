@@ -1,0 +1,182 @@
+"""CSV exports of the exchange's lists and the iCalendar feed of a school's activities."""
+
+import csv
+import io
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header, rows):
+    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the accents right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def file_name(what, parts, today):
+    """For example exchange-activities_upcoming_joint-workshop_2026-11-23.csv."""
+    words = [what, *(str(p).replace("_", "-") for p in parts if p), today.isoformat()]
+    return "_".join(words) + ".csv"
+
+
+def _org_name(orgs, org_id):
+    return orgs[org_id].name if org_id in orgs else ""
+
+
+def partner_label(partnership, orgs):
+    return _org_name(orgs, partnership.partner_id) or partnership.partner_name or ""
+
+
+ACTIVITY_HEADER = [
+    "id",
+    "title",
+    "kind",
+    "status",
+    "starts_on",
+    "ends_on",
+    "place",
+    "online_url",
+    "languages",
+    "school",
+    "partner",
+    "sending",
+    "receiving",
+    "funding_source",
+    "currency",
+    "cost_travel",
+    "cost_subsistence",
+    "cost_fees",
+    "cost_other",
+    "cost_total",
+    "report_hours",
+    "participants",
+]
+
+
+def activity_rows(rows, orgs, counts):
+    for activity, partnership in rows:
+        yield [
+            activity.id,
+            activity.title,
+            activity.kind,
+            activity.status,
+            activity.starts_on.isoformat(),
+            activity.ends_on.isoformat(),
+            activity.place,
+            activity.online_url,
+            " ".join(activity.languages or []),
+            _org_name(orgs, partnership.school_id),
+            partner_label(partnership, orgs),
+            _org_name(orgs, activity.sending_org_id),
+            _org_name(orgs, activity.receiving_org_id),
+            activity.funding_source,
+            activity.currency,
+            f"{activity.cost_travel:.2f}",
+            f"{activity.cost_subsistence:.2f}",
+            f"{activity.cost_fees:.2f}",
+            f"{activity.cost_other:.2f}",
+            f"{activity.total_cost:.2f}",
+            activity.report_hours if activity.report_hours is not None else "",
+            counts.get(activity.id, 0),
+        ]
+
+
+PARTNERSHIP_HEADER = [
+    "id",
+    "school",
+    "school_npsn",
+    "partner",
+    "kind",
+    "areas",
+    "status",
+    "mou_reference",
+    "mou_signed_on",
+    "started_on",
+    "ended_on",
+]
+
+
+def partnership_rows(partnerships, orgs):
+    for partnership in partnerships:
+        school = orgs.get(partnership.school_id)
+        yield [
+            partnership.id,
+            school.name if school else "",
+            school.npsn if school else "",
+            partner_label(partnership, orgs),
+            partnership.kind,
+            " ".join(partnership.areas or []),
+            partnership.status,
+            partnership.mou_reference,
+            partnership.mou_signed_on.isoformat() if partnership.mou_signed_on else "",
+            partnership.started_on.isoformat() if partnership.started_on else "",
+            partnership.ended_on.isoformat() if partnership.ended_on else "",
+        ]
+
+
+PARTICIPATION_HEADER = [
+    "activity_id",
+    "title",
+    "kind",
+    "status",
+    "starts_on",
+    "ends_on",
+    "role",
+    "hours",
+]
+
+
+def participation_rows(rows):
+    for participant, activity, _partnership in rows:
+        yield [
+            activity.id,
+            activity.title,
+            activity.kind,
+            activity.status,
+            activity.starts_on.isoformat(),
+            activity.ends_on.isoformat(),
+            participant.role,
+            participant.hours,
+        ]
+
+
+def ics_bytes(school, activities, *, host):
+    """A calendar of the activities: titles, dates and places only, never who takes part."""
+    cal = Calendar()
+    cal.add("prodid", "-//eduplatform//exchange activities//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{school.name}: exchange")
+    for activity in activities:
+        event = Event()
+        event.add("uid", f"exchange-activity-{activity.id}@{host}")
+        event.add("dtstamp", activity.updated_at)
+        event.add("last-modified", activity.updated_at)
+        event.add("summary", activity.title)
+        event.add("dtstart", activity.starts_on)
+        event.add(
+            "dtend", activity.ends_on + timedelta(days=1)
+        )  # DTEND of all-day events is exclusive
+        location = activity.place or activity.online_url
+        if location:
+            event.add("location", location)
+        event.add("status", "CANCELLED" if activity.status == "cancelled" else "CONFIRMED")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,173 @@
+"""Partnership pages: the list and its export, one partnership, recording and editing them."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from eduplatform.auth.access import roles_required
+from eduplatform.db import get_session
+from eduplatform.errors import Invalid
+from eduplatform.exchange import access, exports, queries
+from eduplatform.exchange import partnerships as partnership_rules
+from eduplatform.exchange.forms import PartnershipForm, organization_choices
+from eduplatform.exchange.views import STAFF, bp, csv_response, load_partnership
+from eduplatform.forms import apply_errors
+from eduplatform.people.models import Organization, OrgKind, Role
+
+
+def _partnership_list(db):
+    school = request.args.get("school", "")
+    partnerships = queries.list_partnerships(
+        db,
+        viewer=current_user,
+        school_id=int(school) if school.isdigit() else None,
+        kind=request.args.get("kind"),
+        status=request.args.get("status"),
+    )
+    return partnerships, queries.organizations_of_partnerships(db, partnerships)
+
+
+@bp.route("/partnerships")
+@roles_required(*STAFF)
+def partnerships():
+    db = get_session()
+    rows, orgs = _partnership_list(db)
+    return render_template(
+        "exchange/partnerships.html",
+        partnerships=rows,
+        orgs=orgs,
+        schools=queries.schools(db) if current_user.role in access.EVERYTHING else [],
+        can_create=access.manages_partnerships(current_user),
+    )
+
+
+@bp.route("/partnerships.csv")
+@roles_required(*STAFF)
+def partnerships_csv():
+    rows, orgs = _partnership_list(get_session())
+    parts = [request.args.get("kind"), request.args.get("status")]
+    return csv_response(
+        exports.csv_bytes(exports.PARTNERSHIP_HEADER, exports.partnership_rows(rows, orgs)),
+        exports.file_name("partnerships", parts, date.today()),
+    )
+
+
+def _partnership_form(db, partnership=None):
+    if partnership is None:
+        form = PartnershipForm()
+    else:
+        form = PartnershipForm(
+            obj=partnership,
+            school_id=str(partnership.school_id),
+            partner_id=str(partnership.partner_id or ""),
+            contacts=partnership_rules.contacts_text(partnership.contacts),
+        )
+    form.school_id.choices = organization_choices(queries.schools(db), "—")
+    partners = db.exec(
+        select(Organization)
+        .where(Organization.kind != OrgKind.OFFICE)
+        .order_by(Organization.kind, Organization.name)
+    ).all()
+    form.partner_id.choices = organization_choices(partners, "—")
+    return form
+
+
+def _organization(db, raw, kinds=None):
+    org = db.get(Organization, int(raw)) if raw and str(raw).isdigit() else None
+    return org if org is None or kinds is None or org.kind in kinds else None
+
+
+def _partnership_values(form):
+    return {
+        "kind": form.kind.data,
+        "partner_name": form.partner_name.data,
+        "areas": form.areas.data,
+        "mou_reference": form.mou_reference.data,
+        "mou_signed_on": form.mou_signed_on.data,
+        "started_on": form.started_on.data,
+        "ended_on": form.ended_on.data,
+        "status": form.status.data,
+        "contacts": partnership_rules.parse_contacts(form.contacts.data),
+        "notes": form.notes.data,
+    }
+
+
+@bp.route("/partnerships/new", methods=["GET", "POST"])
+@roles_required(Role.OFFICE, Role.ADMIN)
+def partnership_new():
+    db = get_session()
+    form = _partnership_form(db)
+    if form.validate_on_submit():
+        try:
+            partnership = partnership_rules.create_partnership(
+                db,
+                actor=current_user,
+                school=_organization(db, form.school_id.data, {OrgKind.SCHOOL}),
+                partner=_organization(db, form.partner_id.data),
+                register_partner_country=(
+                    (form.partner_country.data or "").strip().upper()
+                    if form.register_partner.data
+                    else None
+                ),
+                **_partnership_values(form),
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The partnership was recorded."), "success")
+            return redirect(url_for("exchange.partnership", partnership_id=partnership.id))
+    return render_template("exchange/partnership_form.html", form=form, partnership=None)
+
+
+@bp.route("/partnerships/<int:partnership_id>")
+@roles_required(*STAFF)
+def partnership(partnership_id):
+    db = get_session()
+    partnership = load_partnership(partnership_id)
+    filters = queries.ActivityFilters(partnership_id=partnership.id)
+    rows, total = queries.list_activities(db, viewer=current_user, filters=filters, per_page=None)
+    feed_school = db.get(Organization, partnership.school_id)
+    return render_template(
+        "exchange/partnership.html",
+        partnership=partnership,
+        orgs=queries.organizations_of_partnerships(db, [partnership]),
+        rows=rows,
+        counts=queries.participant_counts(db, [a.id for a, _ in rows]),
+        can_edit=access.manages_partnerships(current_user),
+        can_plan=access.manages_activities_of(current_user, partnership),
+        feed_school=feed_school,
+    )
+
+
+@bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.OFFICE, Role.ADMIN)
+def partnership_edit(partnership_id):
+    db = get_session()
+    partnership = load_partnership(partnership_id)
+    form = _partnership_form(db, partnership)
+    del form.school_id, form.register_partner, form.partner_country
+    if form.validate_on_submit():
+        try:
+            partnership_rules.update_partnership(
+                db,
+                actor=current_user,
+                partnership=partnership,
+                partner=_organization(db, form.partner_id.data),
+                **_partnership_values(form),
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("exchange.partnership", partnership_id=partnership.id))
+    return render_template(
+        "exchange/partnership_form.html",
+        form=form,
+        partnership=partnership,
+        school=db.get(Organization, partnership.school_id),
+    )

@@ -1,0 +1,240 @@
+"""Rules for partnerships: a school with a platform organization or a named outside partner.
+
+Each function checks everything first and raises Invalid before writing anything; on success it
+records the audit event and commits one transaction.
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from eduplatform.audit.service import record_event
+from eduplatform.errors import Invalid
+from eduplatform.exchange.models import Area, Partnership, PartnershipKind, PartnershipStatus
+from eduplatform.exchange.validation import Errors, check_length, clean_text
+from eduplatform.people.models import Organization, OrgKind
+from eduplatform.people.service import EMAIL_RE, create_organization
+from eduplatform.sqltypes import utcnow
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
+MAX_CONTACTS = 10
+
+
+def parse_contacts(text):
+    """Contacts from text, one per line: "name; email; phone" (email and phone optional)."""
+    contacts = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")] + ["", ""]
+        contacts.append({"name": parts[0], "email": parts[1], "phone": parts[2]})
+    return contacts
+
+
+def contacts_text(contacts):
+    return "\n".join(
+        "; ".join(v for v in (c.get("name", ""), c.get("email", ""), c.get("phone", "")) if v)
+        for c in contacts or []
+    )
+
+
+def _check_contacts(errors, contacts):
+    cleaned = []
+    if len(contacts) > MAX_CONTACTS:
+        errors.add("contacts", _l("List at most %(count)d contacts.", count=MAX_CONTACTS))
+        return cleaned
+    for number, contact in enumerate(contacts, start=1):
+        name = clean_text(contact.get("name"))
+        email = clean_text(contact.get("email")).casefold()
+        phone = clean_text(contact.get("phone"))
+        if not name or len(name) > 200:
+            errors.add("contacts", _l("Contact %(number)d needs a name.", number=number))
+        if email and not EMAIL_RE.match(email):
+            errors.add(
+                "contacts", _l("Contact %(number)d: enter a valid email address.", number=number)
+            )
+        if phone and not PHONE_RE.match(phone):
+            errors.add(
+                "contacts", _l("Contact %(number)d: enter a valid phone number.", number=number)
+            )
+        cleaned.append({"name": name, "email": email, "phone": phone})
+    return cleaned
+
+
+def _partnership_errors(*, school, kind, partner, partner_name, fields):
+    errors = Errors()
+    if school is None or school.kind != OrgKind.SCHOOL:
+        errors.add("school", _l("Choose a school."))
+    if kind not in set(PartnershipKind):
+        errors.add("kind", _l("Choose sister school, industry partner or university partner."))
+    if partner is not None and partner_name:
+        errors.add("partner_name", _l("Choose a partner organization or enter a name, not both."))
+    elif partner is None and not partner_name:
+        errors.add("partner", _l("Choose a partner organization or enter the partner's name."))
+    elif partner is not None:
+        if school is not None and partner.id == school.id:
+            errors.add("partner", _l("A school cannot be its own partner."))
+        elif partner.kind == OrgKind.OFFICE:
+            errors.add("partner", _l("The education office cannot be a partner."))
+        elif kind == PartnershipKind.SISTER_SCHOOL and partner.kind != OrgKind.SCHOOL:
+            errors.add("partner", _l("A sister-school partner is a school."))
+        elif kind == PartnershipKind.UNIVERSITY and partner.kind != OrgKind.UNIVERSITY:
+            errors.add("partner", _l("A university partner is a university."))
+        elif kind == PartnershipKind.INDUSTRY:
+            errors.add("partner", _l("Record an industry partner by its name."))
+    else:
+        check_length(errors, "partner_name", partner_name, 200)
+    areas = fields["areas"]
+    unknown = [a for a in areas if a not in set(Area)]
+    if unknown:
+        errors.add("areas", _l("Unknown area: %(area)s.", area=", ".join(unknown)))
+    if fields["status"] not in set(PartnershipStatus):
+        errors.add("status", _l("Choose proposed, active or ended."))
+    started, ended = fields["started_on"], fields["ended_on"]
+    if started and ended and ended < started:
+        errors.add("ended_on", _l("The end date is before the start date."))
+    if fields["status"] == PartnershipStatus.ENDED and not ended:
+        errors.add("ended_on", _l("An ended partnership needs its end date."))
+    check_length(errors, "mou_reference", fields["mou_reference"], 100)
+    if fields["mou_signed_on"] and not fields["mou_reference"]:
+        errors.add("mou_reference", _l("Enter the MoU reference for its date."))
+    check_length(errors, "notes", fields["notes"], 2000)
+    fields["contacts"] = _check_contacts(errors, fields["contacts"])
+    return errors
+
+
+def _partnership_fields(
+    areas, mou_reference, mou_signed_on, started_on, ended_on, status, contacts, notes
+):
+    return {
+        "areas": list(dict.fromkeys(a.strip() for a in areas or () if a and a.strip())),
+        "mou_reference": clean_text(mou_reference),
+        "mou_signed_on": mou_signed_on,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "status": status or PartnershipStatus.PROPOSED,
+        "contacts": list(contacts or ()),
+        "notes": clean_text(notes),
+    }
+
+
+def create_partnership(
+    session: Session,
+    *,
+    actor,
+    school,
+    kind,
+    partner=None,
+    partner_name=None,
+    areas=(),
+    mou_reference="",
+    mou_signed_on=None,
+    started_on=None,
+    ended_on=None,
+    status=PartnershipStatus.PROPOSED,
+    contacts=(),
+    notes="",
+    register_partner_country=None,
+):
+    """Create a partnership; with register_partner_country, a named partner joins the platform
+    as a university first (people.service.create_organization) and becomes the partner."""
+    partner_name = clean_text(partner_name) or None
+    fields = _partnership_fields(
+        areas, mou_reference, mou_signed_on, started_on, ended_on, status, contacts, notes
+    )
+    registering = bool(register_partner_country) and partner is None and partner_name
+    errors = _partnership_errors(
+        school=school, kind=kind, partner=partner, partner_name=partner_name, fields=fields
+    )
+    if registering and kind != PartnershipKind.UNIVERSITY:
+        errors.add(
+            "register_partner", _l("Only a university partner can be added to the platform.")
+        )
+    errors.raise_any()
+    if registering:
+        try:
+            partner = create_organization(
+                session,
+                actor=actor,
+                kind=OrgKind.UNIVERSITY,
+                name=partner_name,
+                country=register_partner_country,
+            )
+        except Invalid as refused:
+            session.rollback()
+            names = {"name": "partner_name", "country": "partner_country"}
+            raise Invalid(
+                [{**e, "field": names.get(e.get("field"), e.get("field"))} for e in refused.errors]
+            ) from None
+        partner_name = None
+    partnership = Partnership(
+        school_id=school.id,
+        partner_id=partner.id if partner else None,
+        partner_name=partner_name,
+        kind=kind,
+        created_by_id=getattr(actor, "id", None),
+        **fields,
+    )
+    session.add(partnership)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="partnership.created",
+        target=partnership,
+        details={
+            "school_id": school.id,
+            "partner_id": partnership.partner_id,
+            "partner_name": partner_name,
+            "kind": kind,
+        },
+    )
+    session.commit()
+    return partnership
+
+
+def update_partnership(
+    session: Session,
+    *,
+    actor,
+    partnership,
+    kind,
+    partner=None,
+    partner_name=None,
+    areas=(),
+    mou_reference="",
+    mou_signed_on=None,
+    started_on=None,
+    ended_on=None,
+    status=PartnershipStatus.PROPOSED,
+    contacts=(),
+    notes="",
+):
+    """Change a partnership (its school stays); the audit event lists the changed fields."""
+    partner_name = clean_text(partner_name) or None
+    fields = _partnership_fields(
+        areas, mou_reference, mou_signed_on, started_on, ended_on, status, contacts, notes
+    )
+    school = session.get(Organization, partnership.school_id)
+    errors = _partnership_errors(
+        school=school, kind=kind, partner=partner, partner_name=partner_name, fields=fields
+    )
+    errors.raise_any()
+    fields.update(kind=kind, partner_id=partner.id if partner else None, partner_name=partner_name)
+    changed = sorted(name for name, value in fields.items() if getattr(partnership, name) != value)
+    if not changed:
+        return partnership
+    for name, value in fields.items():
+        setattr(partnership, name, value)
+    partnership.updated_at = utcnow()
+    session.add(partnership)
+    record_event(
+        session,
+        actor=actor,
+        action="partnership.updated",
+        target=partnership,
+        details={"changed": changed, "status": partnership.status},
+    )
+    session.commit()
+    return partnership

@@ -1,0 +1,38 @@
+"""`eduplatform serve`: the app under gunicorn, configured from the environment."""
+
+import multiprocessing
+import os
+import sys
+
+
+def default_workers():
+    configured = os.environ.get("EDUPLATFORM_WORKERS") or os.environ.get("WEB_CONCURRENCY")
+    return int(configured) if configured else multiprocessing.cpu_count() * 2 + 1
+
+
+def gunicorn_command(*, bind, workers, threads, timeout):
+    """The gunicorn command line that serves create_app() with our hooks."""
+    return [
+        sys.executable, "-m", "gunicorn",
+        "--config", "python:eduplatform.ops.gunicorn_conf",
+        "--bind", bind,
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--timeout", str(timeout),
+        "eduplatform:create_app()",
+    ]  # fmt: skip
+
+
+def serve_environment(metrics_dir):
+    env = dict(os.environ)
+    env.setdefault("EDUPLATFORM_ENV", "production")
+    env.setdefault("EDUPLATFORM_LOG_FORMAT", "json")
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    return env
+
+
+def exec_gunicorn(*, bind, workers, threads, timeout, metrics_dir):
+    """Replace this process with gunicorn (fresh imports, so metrics see the shared dir)."""
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    command = gunicorn_command(bind=bind, workers=workers, threads=threads, timeout=timeout)
+    os.execve(command[0], command, serve_environment(metrics_dir))

@@ -1,0 +1,1 @@
+"""Training records: completions, verification, certificates, credentials, skills passport."""

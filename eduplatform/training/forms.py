@@ -1,0 +1,51 @@
+"""Forms of the training pages; the service checks the rules, these only carry the input."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from eduplatform.forms import Form
+
+
+class LogUnitForm(Form):
+    performed_on = DateField(_l("Date you did it"), validators=[Optional()])
+    hours = StringField(
+        _l("Hours"),
+        description=_l("For example 2 or 1.5"),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    note = TextAreaField(
+        _l("What did you do?"),
+        description=_l("One or two sentences, at most 1000 characters."),
+        render_kw={"maxlength": 1000, "rows": 4},
+    )
+    photo = FileField(
+        _l("Photo of your work (optional)"),
+        description=_l("JPEG, PNG or WebP, at most 5 MB."),
+        render_kw={"accept": "image/*", "capture": "environment"},
+    )
+
+
+class ReviewForm(Form):
+    feedback = TextAreaField(
+        _l("Feedback for the student"),
+        description=_l("Required when you reject."),
+        render_kw={"maxlength": 1000, "rows": 3},
+    )
+
+
+class RevokeForm(Form):
+    reason = TextAreaField(_l("Reason for revoking"), render_kw={"maxlength": 500, "rows": 3})
+
+
+class ConsentForm(Form):
+    guardian_name = StringField(_l("Parent or guardian's name"), render_kw={"maxlength": 200})
+    relationship = StringField(
+        _l("Relationship to you"),
+        description=_l("For example mother, father or guardian."),
+        render_kw={"maxlength": 60},
+    )
+    confirmed = BooleanField(
+        _l("My parent or guardian agreed that my skills passport may be public.")
+    )

@@ -1,0 +1,117 @@
+"""Training records: logged units and their review, certificates, the public skills passport."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Numeric, text
+from sqlmodel import Field, SQLModel
+
+from eduplatform.sqltypes import UTCDateTime, utcnow
+
+
+class CompletionStatus(StrEnum):
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+OPEN_STATUSES = "status IN ('submitted', 'verified')"
+
+
+def _fk(target, ondelete, nullable=False, index=True):
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class UnitCompletion(SQLModel, table=True):
+    """A student's record of a practical unit done, with evidence, waiting for or after review."""
+
+    __tablename__ = "unit_completion"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('submitted', 'verified', 'rejected')", name="ck_unit_completion_status"
+        ),
+        CheckConstraint("hours > 0 AND hours <= 24", name="ck_unit_completion_hours"),
+        # At most one record per student and unit that is awaiting review or verified;
+        # rejected records stay as history next to the new attempt.
+        Index(
+            "uq_unit_completion_open",
+            "student_id",
+            "unit_id",
+            unique=True,
+            sqlite_where=text(OPEN_STATUSES),
+            postgresql_where=text(OPEN_STATUSES),
+        ),
+        Index("ix_unit_completion_status_created", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    student_id: int = Field(sa_column=_fk("user.id", "CASCADE"))
+    unit_id: int = Field(sa_column=_fk("unit.id", "RESTRICT"))
+    cohort_id: int = Field(sa_column=_fk("cohort.id", "RESTRICT"))
+    performed_on: date
+    hours: Decimal = Field(sa_type=Numeric(4, 1))
+    note: str = Field(max_length=1000)
+    photo_name: str | None = Field(default=None, max_length=64)
+    photo_mime_type: str | None = Field(default=None, max_length=40)
+    photo_size: int | None = None
+    status: str = Field(default=CompletionStatus.SUBMITTED, max_length=20)
+    reviewer_id: int | None = Field(
+        default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)
+    )
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feedback: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Certificate(SQLModel, table=True):
+    """Proof that a student had every unit of a module version verified; publicly checkable."""
+
+    __table_args__ = (
+        Index(
+            "uq_certificate_valid",
+            "student_id",
+            "version_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    student_id: int = Field(sa_column=_fk("user.id", "CASCADE"))
+    version_id: int = Field(sa_column=_fk("module_version.id", "RESTRICT"))
+    school_id: int = Field(sa_column=_fk("organization.id", "RESTRICT"))
+    cohort_id: int | None = Field(default=None, sa_column=_fk("cohort.id", "SET NULL", True))
+    # Salt of the hashed student identity in the Open Badges credential.
+    identity_salt: str = Field(max_length=32)
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_by_id: int | None = Field(
+        default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)
+    )
+    revoke_reason: str | None = Field(default=None, max_length=500)
+
+    @property
+    def valid(self):
+        return self.revoked_at is None
+
+
+class SkillsPassport(SQLModel, table=True):
+    """A student's choice to publish verified work at /passport/<slug>, and the consent for it."""
+
+    __tablename__ = "skills_passport"
+
+    student_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    enabled: bool = Field(default=False)
+    slug: str | None = Field(default=None, max_length=32, unique=True)
+    enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    guardian_name: str | None = Field(default=None, max_length=200)
+    guardian_relationship: str | None = Field(default=None, max_length=60)
+    consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_by_id: int | None = Field(
+        default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)
+    )

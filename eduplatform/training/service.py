@@ -1,0 +1,121 @@
+"""The training area's rules, gathered for the web views and the JSON API: import from here.
+
+The rules live in small modules: progress (unit states), completions (logging), reviews
+(verification and certificates earned by it), certificates, credentials (Open Badges), passport.
+"""
+
+from sqlmodel import col, func, select
+
+from eduplatform.people.models import Cohort, Enrollment, EnrollmentStatus, User
+from eduplatform.training.certificates import (
+    can_see_certificate,
+    certificate_view,
+    find_certificate,
+    list_certificates,
+    normalize_code,
+    revoke_certificate,
+)
+from eduplatform.training.completions import (
+    attach_photo,
+    can_see_completion,
+    local_today,
+    locked_message,
+    log_completion,
+    student_cohort,
+    unit_in_cohort,
+)
+from eduplatform.training.credentials import build_credential, jwks, sign_credential
+from eduplatform.training.passport import (
+    disable_passport,
+    enable_passport,
+    has_consent,
+    needs_consent,
+    passport_of,
+    public_passport,
+    record_consent,
+)
+from eduplatform.training.progress import (
+    SAFETY_MODULE_CODE,
+    LockReason,
+    UnitState,
+    cohort_matrix,
+    cohort_modules,
+    student_progress,
+    unit_progress,
+)
+from eduplatform.training.reviews import (
+    approve_completion,
+    approve_many,
+    can_review,
+    reject_completion,
+    review_queue,
+)
+
+__all__ = [
+    "SAFETY_MODULE_CODE",
+    "LockReason",
+    "UnitState",
+    "active_students",
+    "approve_completion",
+    "approve_many",
+    "attach_photo",
+    "build_credential",
+    "can_review",
+    "can_see_certificate",
+    "can_see_completion",
+    "certificate_view",
+    "cohort_matrix",
+    "cohort_modules",
+    "cohorts_in_scope",
+    "disable_passport",
+    "enable_passport",
+    "find_certificate",
+    "has_consent",
+    "jwks",
+    "list_certificates",
+    "local_today",
+    "locked_message",
+    "log_completion",
+    "needs_consent",
+    "normalize_code",
+    "passport_of",
+    "public_passport",
+    "record_consent",
+    "reject_completion",
+    "review_queue",
+    "revoke_certificate",
+    "sign_credential",
+    "student_cohort",
+    "student_progress",
+    "unit_in_cohort",
+    "unit_progress",
+]
+
+
+def cohorts_in_scope(session, *, school_id=None):
+    """Open cohorts (of one school, or all) with their number of active students."""
+    students = func.count(Enrollment.id)
+    query = (
+        select(Cohort, students)
+        .join(
+            Enrollment,
+            (Enrollment.cohort_id == Cohort.id) & (Enrollment.status == EnrollmentStatus.ACTIVE),
+            isouter=True,
+        )
+        .where(col(Cohort.archived).is_(False))
+        .group_by(Cohort.id)
+        .order_by(col(Cohort.academic_year).desc(), Cohort.name)
+    )
+    if school_id is not None:
+        query = query.where(Cohort.school_id == school_id)
+    return session.exec(query).all()
+
+
+def active_students(session, cohort_id):
+    """The students actively enrolled in a cohort, by name."""
+    return session.exec(
+        select(User)
+        .join(Enrollment, Enrollment.student_id == User.id)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .order_by(User.full_name, User.id)
+    ).all()

@@ -1,0 +1,229 @@
+import csv
+import io
+import re
+
+from itsdangerous import URLSafeSerializer
+from sqlmodel import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from eduplatform.people.models import ActivationCode, Enrollment, User
+from tests.people.conftest import roster_csv, roster_xlsx, students
+
+
+def _upload(client, cohort_id, data, name="roster.csv"):
+    return client.post(
+        f"/classes/{cohort_id}/import?lang=en",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _payload(page):
+    return re.search(r'name="payload" value="([^"]+)"', page).group(1)
+
+
+def _students(db):
+    return db.exec(select(func.count()).select_from(User).where(User.role == "student")).one()
+
+
+def test_upload_shows_a_preview_and_writes_nothing(client, login, db, world):
+    login(world.teacher)
+    response = _upload(client, world.cohort.id, roster_csv(students(40)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Import 40 students" in page and "Nur&#39;aini Santoso 0" in page
+    assert page.count('class="badge ok">New<') == 40
+    assert _students(db) == 0
+
+
+def test_commit_imports_the_previewed_rows_and_shows_codes_once(client, login, db, world):
+    login(world.teacher)
+    preview = _upload(client, world.cohort.id, roster_xlsx(students(40)), name="kelas.xlsx")
+    response = client.post(
+        f"/classes/{world.cohort.id}/import/commit?lang=en",
+        data={"payload": _payload(preview.get_data(as_text=True))},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Roster imported" in page
+    assert _students(db) == 40
+    assert db.exec(select(func.count()).select_from(ActivationCode)).one() == 40
+    codes = re.findall(r'<code class="act-code">(\w{4}) (\w{4})</code>', page)
+    assert len(codes) == 40
+    stored = db.exec(select(ActivationCode)).all()
+    assert all("".join(codes[0]) not in c.code_hash for c in stored)  # only hashes are stored
+
+
+def test_the_same_file_again_previews_as_unchanged(client, login, world):
+    login(world.teacher)
+    data = roster_csv(students(5))
+    first = _upload(client, world.cohort.id, data).get_data(as_text=True)
+    client.post(f"/classes/{world.cohort.id}/import/commit", data={"payload": _payload(first)})
+    again = _upload(client, world.cohort.id, data).get_data(as_text=True)
+    assert again.count('class="badge">Unchanged<') == 5
+
+
+def test_rejected_rows_are_listed_by_row_and_column_and_there_is_no_commit_button(
+    client, login, db, world
+):
+    rows = students(20)
+    rows[15] = ("123456789", *rows[15][1:])
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, roster_csv(rows)).get_data(as_text=True)
+    assert "Nothing was imported" in page
+    assert 'name="payload"' not in page and "Import 20 students" not in page
+    row_17 = re.search(r'<tr class="rejected">\s*<td class="num">17</td>.*?</tr>', page, re.S)
+    assert row_17 and "Column NISN" in row_17.group(0) and "has 9" in row_17.group(0)
+    assert _students(db) == 0
+
+
+def test_file_level_problems_show_on_the_upload_page(client, login, world):
+    login(world.teacher)
+    response = _upload(client, world.cohort.id, b"Nama;Kelas\nSiti;XI\n")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Unknown column &#34;Kelas&#34;" in page
+    assert "Row 1" in page
+
+
+def test_text_from_the_file_is_escaped_on_the_page(client, login, world):
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, b"NISN;Nama;<b>x</b>\n").get_data(as_text=True)
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_a_tampered_preview_payload_is_refused(client, login, db, world):
+    login(world.teacher)
+    forged = URLSafeSerializer("not-the-secret", salt="roster-preview").dumps(
+        {
+            "cohort": world.cohort.id,
+            "headers": {},
+            "rows": [[2, "0012345678", "X", None, None, None]],
+        }
+    )
+    response = client.post(f"/classes/{world.cohort.id}/import/commit", data={"payload": forged})
+    assert response.status_code == 400
+    assert _students(db) == 0
+
+
+def test_a_preview_for_one_class_cannot_be_committed_to_another(client, login, db, world):
+    other = world.cohort.__class__(
+        school_id=world.school.id, name="XI TKRO 2", academic_year="2025/2026"
+    )
+    db.add(other)
+    db.commit()
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, roster_csv(students(2))).get_data(as_text=True)
+    response = client.post(f"/classes/{other.id}/import/commit", data={"payload": _payload(page)})
+    assert response.status_code == 400
+
+
+def test_commit_checks_the_database_again(client, login, db, world, make_user):
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, roster_csv(students(3))).get_data(as_text=True)
+    make_user("student", organization=world.other_school, nisn="0008000001")  # meanwhile
+    response = client.post(
+        f"/classes/{world.cohort.id}/import/commit?lang=en", data={"payload": _payload(page)}
+    )
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "nothing was imported" in text and "another school" in text
+    assert db.exec(select(func.count()).select_from(Enrollment)).one() == 0
+
+
+def test_the_office_may_import_too(client, login, db, world):
+    login(world.office)
+    page = _upload(client, world.other_cohort.id, roster_csv(students(2))).get_data(as_text=True)
+    response = client.post(
+        f"/classes/{world.other_cohort.id}/import/commit", data={"payload": _payload(page)}
+    )
+    assert response.status_code == 200
+    assert _students(db) == 2
+
+
+def _import(client, world, count=3):
+    page = _upload(client, world.cohort.id, roster_csv(students(count))).get_data(as_text=True)
+    done = client.post(
+        f"/classes/{world.cohort.id}/import/commit?lang=en", data={"payload": _payload(page)}
+    ).get_data(as_text=True)
+    return re.search(r'name="sheet" value="([^"]+)"', done).group(1), done
+
+
+def test_printable_sheet_has_one_card_per_student_with_the_address(client, login, world):
+    login(world.teacher)
+    sheet, done = _import(client, world)
+    page = client.post("/activation-codes/sheet", data={"sheet": sheet}).get_data(as_text=True)
+    assert page.count('class="code-card"') == 3
+    assert "http://localhost/activate" in page and "0008000002" in page
+    first_code = re.search(r'<code class="act-code">(\w{4} \w{4})</code>', done).group(1)
+    assert first_code in page
+
+
+def test_codes_csv_download_opens_in_a_spreadsheet(client, login, world):
+    login(world.teacher)
+    sheet, _ = _import(client, world)
+    response = client.post("/activation-codes/csv?lang=en", data={"sheet": sheet})
+    assert (
+        response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    )
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert rows[0][:3] == ["Name", "NISN", "Activation code"] and len(rows) == 4
+    assert all(len(r[2]) == 8 for r in rows[1:])
+
+
+def test_code_sheets_are_only_for_the_teacher_who_generated_them(client, login, world, make_user):
+    login(world.teacher)
+    sheet, _ = _import(client, world)
+    client.post("/logout")
+    login(make_user("teacher", organization=world.school))
+    response = client.post("/activation-codes/sheet", data={"sheet": sheet})
+    assert response.status_code == 302  # refused: back to the class list
+    assert client.post("/activation-codes/csv", data={"sheet": "junk"}).status_code == 302
+
+
+def test_new_codes_for_selected_students_replace_their_old_codes(client, login, db, world):
+    login(world.teacher)
+    _import(client, world, count=2)
+    ids = [u.id for u in db.exec(select(User).where(User.role == "student")).all()]
+    response = client.post(
+        "/activation-codes?lang=en", data={"student": [str(ids[0])], "cohort": str(world.cohort.id)}
+    )
+    assert response.status_code == 200 and "Printable sheet" in response.get_data(as_text=True)
+    codes = db.exec(
+        select(ActivationCode).where(ActivationCode.user_id == ids[0]).order_by(ActivationCode.id)
+    ).all()
+    assert len(codes) == 2 and codes[0].expires_at <= codes[1].created_at
+
+
+def test_too_large_upload_is_refused(client, login, world):
+    login(world.teacher)
+    data = b"NISN,Name\n" + b"x" * (5 * 1024 * 1024 + 10)
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "big.csv")})
+    response = client.post(
+        f"/classes/{world.cohort.id}/import?lang=en",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 422
+    assert "larger than 5 MB" in response.get_data(as_text=True)
+
+
+def test_a_deactivated_schools_class_takes_no_upload_or_commit(client, login, db, world):
+    login(world.office)
+    page = _upload(client, world.cohort.id, roster_csv(students(2))).get_data(as_text=True)
+    world.school.active = False
+    db.add(world.school)
+    db.commit()
+    response = client.post(
+        f"/classes/{world.cohort.id}/import/commit", data={"payload": _payload(page)}
+    )
+    assert response.status_code == 302
+    assert "This school is deactivated." in client.get(
+        response.headers["Location"] + "?lang=en"
+    ).get_data(as_text=True)
+    assert "This school is deactivated." in _upload(
+        client, world.cohort.id, roster_csv(students(2))
+    ).get_data(as_text=True)
+    assert _students(db) == 0

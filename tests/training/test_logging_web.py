@@ -1,0 +1,214 @@
+"""The student's pages: home with unit states, the phone logging form, evidence photos."""
+
+import io
+import re
+
+from PIL import Image
+from sqlmodel import select
+
+from eduplatform.training.models import UnitCompletion
+from tests.training.conftest import TODAY, completions_count, jpeg_bytes
+
+
+def _form(unit, **fields):
+    data = {
+        "performed_on": TODAY.isoformat(),
+        "hours": "2",
+        "note": "Marked every orange cable on the worksheet.",
+    }
+    data.update(fields)
+    return data
+
+
+def _uploads(app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"])
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_student_home_lists_modules_with_progress_and_each_units_state(
+    client, login, training, verified, log
+):
+    verified("EV-101-U1")
+    log("EV-102-U1")
+    login(training.student)
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "EV-101" in page and "EV-102" in page
+    assert re.search(r'<progress class="bar" max="2" value="1"', page)
+    units = {
+        code: re.search(
+            rf"<li class=\"unit state-(\w+)\">\s*<div class=\"unit-head\">\s*"
+            rf"<span><strong>{code}</strong>",
+            page,
+        ).group(1)  # fmt: skip
+        for code in ("EV-101-U1", "EV-101-U2", "EV-102-U1", "EV-102-U2")
+    }
+    assert units == {
+        "EV-101-U1": "verified",
+        "EV-101-U2": "not_started",
+        "EV-102-U1": "submitted",
+        "EV-102-U2": "locked",
+    }
+    assert "Verify these units first: EV-102-U1" in page
+
+
+def test_locked_safety_critical_unit_says_which_safety_units_are_missing(
+    client, login, training, verified
+):
+    verified("EV-102-U1")
+    login(training.student)
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Verify the high-voltage safety units first: EV-101-U1, EV-101-U2" in page
+
+
+def test_rejected_unit_shows_the_teachers_feedback_and_can_be_logged_again(
+    app, client, login, session, training, log
+):
+    from eduplatform.training import service
+
+    completion = log("EV-101-U1")
+    with app.test_request_context("/?lang=en"):
+        service.reject_completion(
+            session, actor=training.teacher, completion=completion, feedback="Photo too dark."
+        )
+    login(training.student)
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Photo too dark." in page and "Log it again" in page
+
+
+def test_student_without_a_class_is_told_so(client, login, make_user, training):
+    login(make_user("student", organization=training.school))
+    assert "once your teacher enrols you" in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_logging_page_is_made_for_a_phone_camera_with_todays_date(client, login, training):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    page = client.get(f"/training/units/{unit.id}/log?lang=en").get_data(as_text=True)
+    assert 'accept="image/*"' in page and 'capture="environment"' in page
+    assert f'value="{TODAY.isoformat()}"' in page and f'max="{TODAY.isoformat()}"' in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'inputmode="decimal"' in page
+    assert "<script" not in page.split("</footer>")[0].split("<main")[1]
+
+
+def test_student_logs_a_unit_with_a_photo_that_is_cleaned_before_storage(
+    app, client, login, db, training
+):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "S", (7.0, 33.0, 0.0)  # where the photo was taken
+    photo = jpeg_bytes(size=(3000, 2000), exif=exif)
+    assert b"Exif" in photo and b"PhoneMaker" in photo
+    response = client.post(
+        f"/training/units/{unit.id}/log",
+        data=_form(unit, photo=(io.BytesIO(photo), "IMG_0001.jpg")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    (completion,) = db.exec(select(UnitCompletion)).all()
+    assert completion.photo_mime_type == "image/jpeg"
+    (stored,) = _uploads(app)
+    assert stored.name == completion.photo_name and "IMG_0001" not in stored.name
+    data = stored.read_bytes()
+    assert b"Exif" not in data and b"PhoneMaker" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert max(image.size) <= 1600
+
+
+def test_photo_is_served_only_to_the_student_their_schools_teachers_and_the_office(
+    client, login, db, training, make_user
+):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    client.post(
+        f"/training/units/{unit.id}/log",
+        data=_form(unit, photo=(io.BytesIO(jpeg_bytes()), "p.jpg")),
+        content_type="multipart/form-data",
+    )
+    (completion,) = db.exec(select(UnitCompletion)).all()
+    url = f"/training/completions/{completion.id}/photo"
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "filename=" in response.headers["Content-Disposition"]
+        assert response.mimetype == "image/jpeg"
+    client.post("/logout")
+    for who, status in [
+        (training.classmate, 404),
+        (training.foreign_teacher, 404),
+        (make_user("author"), 404),
+        (training.other_teacher, 200),
+        (training.office, 200),
+    ]:
+        login(who)
+        with client.get(url) as response:
+            assert response.status_code == status, who.full_name
+        assert client.get(f"/training/completions/{completion.id}").status_code == status
+        client.post("/logout")
+
+
+def test_a_polyglot_photo_is_refused_and_nothing_is_stored(app, client, login, db, training):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    polyglot = jpeg_bytes() + b"<script>alert(1)</script>" + b"PK\x03\x04" * 10
+    response = client.post(
+        f"/training/units/{unit.id}/log?lang=en",
+        data=_form(unit, photo=(io.BytesIO(polyglot), "p.jpg")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "not a plain photo" in response.get_data(as_text=True)
+    assert completions_count(db) == 0 and _uploads(app) == []
+
+
+def test_a_file_that_is_not_an_image_is_refused(app, client, login, db, training):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    response = client.post(
+        f"/training/units/{unit.id}/log?lang=en",
+        data=_form(unit, photo=(io.BytesIO(b"%PDF-1.4 fake"), "photo.jpg")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "JPEG, PNG or WebP" in response.get_data(as_text=True)
+    assert completions_count(db) == 0 and _uploads(app) == []
+
+
+def test_bad_input_keeps_what_the_student_typed_and_shows_the_error_by_the_field(
+    client, login, db, training
+):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    response = client.post(
+        f"/training/units/{unit.id}/log?lang=en",
+        data=_form(unit, hours="30", note="Changed the fuse."),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="hours-error"' in page and "at most 24" in page
+    assert "Changed the fuse." in page and 'value="30"' in page
+    assert completions_count(db) == 0
+
+
+def test_a_locked_unit_cannot_be_logged_through_the_page(client, login, db, training):
+    login(training.student)
+    unit = training.units["EV-101-U2"]
+    page = client.get(f"/training/units/{unit.id}/log?lang=en").get_data(as_text=True)
+    assert "Locked until these units are verified: EV-101-U1" in page
+    response = client.post(f"/training/units/{unit.id}/log?lang=en", data=_form(unit))
+    assert response.status_code == 422
+    assert completions_count(db) == 0
+
+
+def test_a_unit_outside_the_students_class_answers_404(client, login, training, add_module):
+    _module, _version, units = add_module(
+        training.program, "EV-150", [("EV-150-U1", {}, False, [])], status="draft"
+    )
+    login(training.student)
+    assert client.get(f"/training/units/{units['EV-150-U1'].id}/log").status_code == 404
+    assert client.get("/training/units/999999/log").status_code == 404

@@ -1,0 +1,207 @@
+"""The teacher's pages: verification queue, review, bulk approval, class matrix, student page."""
+
+import re
+
+from sqlmodel import select
+
+from eduplatform.audit.models import AuditEvent
+from eduplatform.training.models import Certificate, UnitCompletion
+
+
+def _status(db, completion):
+    return db.get(UnitCompletion, completion.id, populate_existing=True).status
+
+
+def test_queue_shows_the_schools_submissions_oldest_first(client, login, training, log):
+    first = log("EV-101-U1")
+    second = log("EV-101-U1", student=training.classmate)
+    login(training.teacher)
+    page = client.get("/training/verification?lang=en").get_data(as_text=True)
+    assert page.index(f"/training/completions/{first.id}") < page.index(
+        f"/training/completions/{second.id}"
+    )
+    assert "Siti Rahayu" in page and "Agus Pratama" in page
+
+
+def test_queue_filters_by_student_and_module(client, login, training, log):
+    log("EV-101-U1")
+    log("EV-102-U1")
+    log("EV-101-U1", student=training.classmate)
+    login(training.teacher)
+    page = client.get(
+        f"/training/verification?cohort={training.cohort.id}&student={training.classmate.id}"
+    ).get_data(as_text=True)
+    assert page.count('name="completion"') == 1 and "Agus Pratama" in page
+    page = client.get(f"/training/verification?module={training.battery.id}").get_data(as_text=True)
+    assert page.count('name="completion"') == 1 and "EV-102-U1" in page
+
+
+def test_another_schools_teacher_sees_an_empty_queue_and_404_on_the_record(
+    client, login, training, log
+):
+    completion = log("EV-101-U1")
+    login(training.foreign_teacher)
+    assert "Siti Rahayu" not in client.get("/training/verification").get_data(as_text=True)
+    assert client.get(f"/training/completions/{completion.id}").status_code == 404
+    response = client.post(f"/training/completions/{completion.id}", data={"decision": "approve"})
+    assert response.status_code == 404
+
+
+def test_students_and_office_cannot_open_the_queue(client, login, training):
+    login(training.student)
+    assert client.get("/training/verification").status_code == 403
+    client.post("/logout")
+    login(training.office)
+    assert client.get("/training/verification").status_code == 403
+
+
+def test_teacher_approves_from_the_review_page(client, login, db, training, log):
+    completion = log("EV-101-U1")
+    login(training.teacher)
+    page = client.get(f"/training/completions/{completion.id}?lang=en").get_data(as_text=True)
+    assert "Did the task with my group." in page and 'value="approve"' in page
+    response = client.post(
+        f"/training/completions/{completion.id}", data={"decision": "approve", "feedback": "Rapi"}
+    )
+    assert response.status_code == 302
+    assert _status(db, completion) == "verified"
+
+
+def test_rejecting_without_feedback_shows_the_error_and_changes_nothing(
+    client, login, db, training, log
+):
+    completion = log("EV-101-U1")
+    login(training.teacher)
+    response = client.post(
+        f"/training/completions/{completion.id}?lang=en", data={"decision": "reject"}
+    )
+    assert response.status_code == 422
+    assert "Tell the student what to improve." in response.get_data(as_text=True)
+    assert _status(db, completion) == "submitted"
+
+
+def test_the_second_reviewer_is_told_who_reviewed_first(client, login, app, db, training, log):
+    completion = log("EV-101-U1")
+    other = app.test_client()
+    login(training.teacher)
+    other.post("/login", data={"login": training.other_teacher.email,
+                               "password": "correct horse battery staple"})  # fmt: skip
+    assert (
+        client.post(
+            f"/training/completions/{completion.id}", data={"decision": "approve"}
+        ).status_code
+        == 302
+    )
+    response = other.post(
+        f"/training/completions/{completion.id}?lang=en",
+        data={"decision": "reject", "feedback": "Too late"},
+        follow_redirects=True,
+    )
+    assert "already reviewed by Budi Santoso" in response.get_data(as_text=True)
+    assert _status(db, completion) == "verified"
+    reviews = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action.in_(["completion.verified", "completion.rejected"])
+        )
+    ).all()
+    assert len(reviews) == 1
+
+
+def test_bulk_approval_asks_for_confirmation_before_verifying(client, login, db, training, log):
+    first = log("EV-101-U1")
+    second = log("EV-101-U1", student=training.classmate)
+    login(training.teacher)
+    ids = [str(first.id), str(second.id)]
+    response = client.post("/training/verification/approve?lang=en", data={"completion": ids})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "You are about to verify these 2 records" in page
+    assert "Siti Rahayu" in page and "Agus Pratama" in page
+    assert [_status(db, first), _status(db, second)] == ["submitted", "submitted"]
+    response = client.post(
+        "/training/verification/approve", data={"completion": ids, "confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert [_status(db, first), _status(db, second)] == ["verified", "verified"]
+
+
+def test_bulk_approval_ignores_records_of_another_school(client, login, db, training, log):
+    completion = log("EV-101-U1")
+    login(training.foreign_teacher)
+    client.post(
+        "/training/verification/approve", data={"completion": [completion.id], "confirm": "1"}
+    )
+    assert _status(db, completion) == "submitted"
+
+
+def test_verifying_the_last_unit_on_the_page_announces_the_certificate(
+    client, login, db, training, verified, log
+):
+    verified("EV-101-U1")
+    completion = log("EV-101-U2")
+    login(training.teacher)
+    response = client.post(
+        f"/training/completions/{completion.id}?lang=en",
+        data={"decision": "approve"},
+        follow_redirects=True,
+    )
+    (certificate,) = db.exec(select(Certificate)).all()
+    assert f"certificate {certificate.code} issued" in response.get_data(as_text=True)
+
+
+def test_cohort_matrix_shows_each_students_state_per_unit_with_text_and_a_legend(
+    client, login, training, verified, log
+):
+    verified("EV-101-U1")
+    log("EV-101-U1", student=training.classmate)
+    login(training.teacher)
+    page = client.get(
+        f"/training/progress/cohorts/{training.cohort.id}?module={training.safety.id}&lang=en"
+    ).get_data(as_text=True)
+    assert 'class="legend"' in page
+    rows = {
+        name: re.findall(r'<td class="cell state-(\w+)">', row)
+        for name, row in re.findall(r">([^<]+)</a></th>(.*?)</tr>", page, re.S)
+    }
+    assert rows == {
+        "Agus Pratama": ["submitted", "locked"],
+        "Siti Rahayu": ["verified", "not_started"],
+    }
+    assert "Awaiting review" in page and "Verified" in page
+
+
+def test_cohort_matrix_of_another_school_answers_404(client, login, training):
+    login(training.foreign_teacher)
+    assert client.get(f"/training/progress/cohorts/{training.cohort.id}").status_code == 404
+    client.post("/logout")
+    login(training.office)
+    assert client.get(f"/training/progress/cohorts/{training.cohort.id}").status_code == 200
+
+
+def test_student_page_shows_hours_per_module_for_the_teacher(
+    client, login, training, verified, log
+):
+    verified("EV-101-U1")
+    log("EV-102-U1", hours="3.5")
+    login(training.teacher)
+    page = client.get(f"/training/progress/students/{training.student.id}?lang=en").get_data(
+        as_text=True
+    )
+    hours = dict(
+        re.findall(
+            r'<th scope="row">(EV-10\d).*?</td>\s*<td class="num">[\d.]+</td>\s*'
+            r'<td class="num">([\d.]+)</td>',
+            page,
+            re.S,
+        )
+    )
+    verified_hours = dict(
+        re.findall(r'<th scope="row">(EV-10\d).*?</td>\s*<td class="num">([\d.]+)</td>', page, re.S)
+    )
+    assert verified_hours == {"EV-101": "2", "EV-102": "0"}
+    assert hours == {"EV-101": "0", "EV-102": "3.5"}
+
+
+def test_student_page_of_another_school_answers_404(client, login, training):
+    login(training.foreign_teacher)
+    assert client.get(f"/training/progress/students/{training.student.id}").status_code == 404
