@@ -3,9 +3,23 @@
 The names are fictional on purpose; NPSN values starting 9999 are not real schools' ids.
 """
 
+from datetime import date
+from pathlib import Path
+
 from sqlmodel import col, select
 
-from eduplatform.people.models import Organization, OrgKind, Role, User
+from eduplatform.curriculum.models import Program
+from eduplatform.people.models import (
+    Cohort,
+    CohortTeacher,
+    Enrollment,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+)
+
+CURRICULA_DIR = Path(__file__).resolve().parent.parent / "curricula"
 
 DEMO_PASSWORD = "demo-eduplatform-2026"
 
@@ -98,10 +112,58 @@ def _organization(session, spec):
     return org
 
 
+DEMO_COHORT = {"name": "XI TKRO 1", "academic_year": "2025/2026", "program": "EV-MECH"}
+
+
+def _curriculum(session, owner):
+    """The shared EV-mechanic programme (real content from curricula/), imported if missing."""
+    from eduplatform.curriculum.importer import import_curricula
+    from eduplatform.curriculum.source import read_curricula
+
+    program = session.exec(select(Program).where(Program.code == DEMO_COHORT["program"])).first()
+    if program is None:
+        programs, errors = read_curricula(CURRICULA_DIR)
+        if errors:
+            raise RuntimeError(f"curricula/ does not import: {errors[:3]}")
+        import_curricula(session, actor=None, programs=programs, owner=owner)
+        program = session.exec(
+            select(Program).where(Program.code == DEMO_COHORT["program"])
+        ).first()
+    return program
+
+
+def _cohort(session, school, program, teacher, student):
+    """A class following the programme, with the demo teacher and student in it."""
+    cohort = session.exec(
+        select(Cohort).where(
+            Cohort.school_id == school.id,
+            Cohort.name == DEMO_COHORT["name"],
+            Cohort.academic_year == DEMO_COHORT["academic_year"],
+        )
+    ).first()
+    if cohort is None:
+        cohort = Cohort(
+            school_id=school.id,
+            name=DEMO_COHORT["name"],
+            academic_year=DEMO_COHORT["academic_year"],
+            program_id=program.id,
+        )
+        session.add(cohort)
+        session.flush()
+        session.add(CohortTeacher(cohort_id=cohort.id, teacher_id=teacher.id))
+    enrolled = session.exec(
+        select(Enrollment.id).where(Enrollment.student_id == student.id)
+    ).first()
+    if enrolled is None:
+        session.add(
+            Enrollment(cohort_id=cohort.id, student_id=student.id, enrolled_on=date(2025, 7, 14))
+        )
+
+
 def load_demo(session):
     """Create what is missing and return the demo accounts with their password."""
     orgs = {spec["key"]: _organization(session, spec) for spec in ORGANIZATIONS}
-    accounts = []
+    accounts, users = [], {}
     for spec in ACCOUNTS:
         user = session.exec(select(User).where(User.email == spec["email"])).first()
         if user is None:
@@ -115,9 +177,13 @@ def load_demo(session):
             )
             user.set_password(DEMO_PASSWORD)
             session.add(user)
+        users[spec["role"]] = user
         accounts.append(
             {"role": str(spec["role"]), "email": spec["email"], "password": DEMO_PASSWORD}
         )
+    session.flush()
+    program = _curriculum(session, orgs["university"])
+    _cohort(session, orgs["school1"], program, users[Role.TEACHER], users[Role.STUDENT])
     session.commit()
     return accounts
 

@@ -53,20 +53,32 @@ def _failed(response):
     return response.status_code != 302
 
 
+def sign_in_limits(name, account_key):
+    """Throttle failed attempts per account and per client address; successes cost nothing."""
+    per_account = limiter.limit(
+        lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
+        key_func=account_key,
+        methods=["POST"],
+        deduct_when=_failed,
+        scope=f"{name}-account",
+    )
+    per_address = limiter.limit(
+        lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
+        methods=["POST"],
+        deduct_when=_failed,
+        scope=f"{name}-address",
+    )
+    return lambda view: per_account(per_address(view))
+
+
+def _sign_in(db, user):
+    session.clear()  # a fresh session at sign-in: nothing from before carries over
+    session["sid"] = service.start_session(db, user=user)
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
-    key_func=_login_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="login-account",
-)
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="login-address",
-)
+@sign_in_limits("login", _login_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -75,9 +87,7 @@ def login():
         db = get_session()
         user = service.authenticate(db, login=form.login.data, password=form.password.data)
         if user is not None:
-            session.clear()  # a fresh session at sign-in: nothing from before carries over
-            session["sid"] = service.start_session(db, user=user)
-            login_user(user)
+            _sign_in(db, user)
             return redirect(safe_next(form.next.data) or url_for("core.home"))
         form.login.errors.append(_("Email/NISN or password is not correct."))
     return render_template("auth/login.html", form=form)
@@ -88,19 +98,7 @@ def _activation_key():
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
-    key_func=_activation_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="activate-account",
-)
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="activate-address",
-)
+@sign_in_limits("activate", _activation_key)
 def activate():
     """A student's first sign-in: NISN and the code from the teacher, then a new password."""
     if current_user.is_authenticated:
@@ -115,9 +113,7 @@ def activate():
         except Invalid as refused:
             apply_errors(form, refused)
         else:
-            session.clear()
-            session["sid"] = service.start_session(db, user=user)
-            login_user(user)
+            _sign_in(db, user)
             flash(_("Your account is ready. Welcome!"), "success")
             return redirect(url_for("core.home"))
     return render_template("auth/activate.html", form=form)

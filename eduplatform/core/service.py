@@ -1,4 +1,6 @@
-"""Figures for each role's home page."""
+"""Figures for each role's home page, and the schema check behind /healthz."""
+
+from functools import cache
 
 from sqlalchemy import text
 from sqlmodel import func, select
@@ -14,6 +16,30 @@ def schema_revision(session):
     except Exception:  # noqa: BLE001 - a missing table means "not migrated"
         session.rollback()
         return None
+
+
+def schema_behind(revisions):
+    """True when the database is at an older revision this code knows: migrations are pending.
+
+    A revision this code does not know is newer (the database was upgraded for the next
+    release first): the app keeps serving, as migrations stay backward compatible.
+    """
+    try:
+        known, heads = _migration_graph()
+    except Exception:  # noqa: BLE001 - no migration scripts at hand: nothing to compare with
+        return False
+    found = set(revisions)
+    return not found or (found <= known and found != heads)
+
+
+@cache
+def _migration_graph():
+    from alembic.script import ScriptDirectory
+
+    from eduplatform.cli import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {r.revision for r in script.walk_revisions()}, set(script.get_heads())
 
 
 def people_counts(session, organization_id=None):

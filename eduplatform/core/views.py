@@ -81,15 +81,28 @@ def language():
 
 @bp.route("/healthz")
 def healthz():
-    """Readiness: the database answers, and which schema revision it is at."""
+    """Readiness: the database answers and its schema is not behind this code's migrations."""
     try:
         with get_engine().connect() as connection:
             connection.execute(text("SELECT 1"))
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revisions = sorted(
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            )
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         current_app.logger.warning("health check failed: %s", exc)
         return jsonify(status="unavailable", database="down"), 503
-    return jsonify(status="ok", database="ok", revision=revision)
+    revision = ",".join(revisions) or None
+    if service.schema_behind(revisions):
+        return jsonify(
+            status="unavailable", database="ok", schema="behind", revision=revision
+        ), 503
+    return jsonify(status="ok", database="ok", schema="ok", revision=revision)
+
+
+@bp.route("/healthz/live")
+def liveness():
+    """Liveness: the process answers requests; the database is not consulted."""
+    return jsonify(status="ok")
 
 
 ERROR_TITLES = {

@@ -20,6 +20,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import text
 
 from eduplatform.db import get_engine
 
@@ -35,8 +36,22 @@ LATENCY = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
+
+
+def _unverified_completions(connection):
+    return connection.execute(
+        text("SELECT count(*) FROM unit_completion WHERE status = 'submitted'")
+    ).scalar_one()
+
+
 # Areas add (name, help, callable(connection) -> number) for figures read from the database.
-DATABASE_GAUGES = []
+DATABASE_GAUGES = [
+    (
+        "eduplatform_unverified_completions",
+        "Logged units waiting for a teacher's review",
+        _unverified_completions,
+    ),
+]
 
 
 class DatabaseGauges:

@@ -27,7 +27,8 @@ def serve_environment(metrics_dir):
     env = dict(os.environ)
     env.setdefault("EDUPLATFORM_ENV", "production")
     env.setdefault("EDUPLATFORM_LOG_FORMAT", "json")
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    # An operator (or a test running two servers on one host) may choose the directory.
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     return env
 
 
