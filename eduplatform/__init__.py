@@ -41,15 +41,19 @@ def register_operations(app):
 
 
 def register_blueprints(app):
+    from eduplatform.api.token_views import bp as api_tokens_bp
+    from eduplatform.api.views import bp as api_bp
     from eduplatform.audit.views import bp as audit_bp
     from eduplatform.auth.views import bp as auth_bp
     from eduplatform.core.views import bp as core_bp
     from eduplatform.curriculum.views import bp as curriculum_bp
+    from eduplatform.dashboard.views import bp as dashboard_bp
     from eduplatform.exchange.views import bp as exchange_bp
     from eduplatform.people.cohort_views import bp as cohorts_bp
     from eduplatform.people.roster_views import bp as rosters_bp
     from eduplatform.people.school_views import bp as schools_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.privacy.views import bp as privacy_bp
     from eduplatform.training.public import bp as public_bp
     from eduplatform.training.teaching import bp as teaching_bp
     from eduplatform.training.views import bp as training_bp
@@ -59,6 +63,7 @@ def register_blueprints(app):
         auth_bp,
         curriculum_bp,
         people_bp,
+        privacy_bp,
         schools_bp,
         cohorts_bp,
         rosters_bp,
@@ -67,6 +72,9 @@ def register_blueprints(app):
         training_bp,
         teaching_bp,
         public_bp,
+        api_bp,
+        api_tokens_bp,
+        dashboard_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -85,8 +93,10 @@ def register_errorhandlers(app):
 
 
 def register_web_protections(app):
-    from eduplatform.web import security_headers
+    from eduplatform.web import refuse_nul_characters, security_headers, trust_proxies
 
+    trust_proxies(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(security_headers)
 
 

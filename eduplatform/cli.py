@@ -60,7 +60,9 @@ def refuse(errors, as_json):
 
 def register(app):
     """Attach every command group to the app's CLI."""
+    from eduplatform.api.cli import tokens
     from eduplatform.curriculum.cli import curricula
+    from eduplatform.dashboard.cli import rollups
     from eduplatform.exchange.cli import partnerships
     from eduplatform.ops.cli import backup_command, restore_command, serve_command
     from eduplatform.people.cli import orgs, users
@@ -75,6 +77,8 @@ def register(app):
         roster,
         curricula,
         partnerships,
+        tokens,
+        rollups,
         translate,
         backup_command,
         restore_command,
@@ -155,10 +159,20 @@ def demo_command(scale, if_empty, as_json):
         else:
             accounts = load_demo(session)
             note = "Demo data loaded."
+    payload, lines = {"accounts": accounts, "scale": scale}, []
+    if scale:
+        from eduplatform.dashboard.cli import add_synthetic_data
+
+        payload["synthetic"] = synthetic = add_synthetic_data(scale, as_json)
+        lines = [
+            f"Added {synthetic['schools']} synthetic schools "
+            f"(NPSN {synthetic['npsn_from']} to {synthetic['npsn_to']}); "
+            "each run adds another N times the data."
+        ]
     emit(
-        {"accounts": accounts, "scale": scale},
+        payload,
         as_json,
-        [note, f"Demo accounts (password: {DEMO_PASSWORD}):"]
+        [note, *lines, f"Demo accounts (password: {DEMO_PASSWORD}):"]
         + [f"  {a['role']:<8} {a['email']}" for a in accounts],
     )
 

@@ -32,6 +32,9 @@ DEFAULTS = {
     "PASSWORD_MIN_LENGTH": 10,
     "LOG_FORMAT": "text",  # "json" in production: one JSON object per line with the request id
     "METRICS_TOKEN": None,  # lets a Prometheus scraper read /metrics without an admin session
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed: 0 when
+    # clients connect directly (then those headers are ignored: anyone could forge them).
+    "TRUSTED_PROXIES": 0,
 }
 
 

@@ -1,7 +1,18 @@
 """The one registry of tables, imported by the app factory and by Alembic."""
 
+from eduplatform.api.models import ApiToken
 from eduplatform.audit.models import AuditEvent
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, UnitPrerequisite
+from eduplatform.dashboard.models import (
+    ActivityLedger,
+    ActivityMonth,
+    CohortEnrollment,
+    CohortModule,
+    RollupState,
+    TeacherTraining,
+    TrainingMonth,
+    UnitReached,
+)
 from eduplatform.exchange.models import (
     ActivityAttachment,
     ActivityParticipant,
@@ -23,13 +34,18 @@ from eduplatform.people.models import (
 from eduplatform.training.models import Certificate, SkillsPassport, UnitCompletion
 
 __all__ = [
+    "ApiToken",
     "ActivationCode",
+    "ActivityLedger",
+    "ActivityMonth",
     "ActivityAttachment",
     "ActivityParticipant",
     "ActivityReflection",
     "AuditEvent",
     "Certificate",
     "Cohort",
+    "CohortEnrollment",
+    "CohortModule",
     "CohortModuleVersion",
     "CohortTeacher",
     "Enrollment",
@@ -39,11 +55,15 @@ __all__ = [
     "Organization",
     "Partnership",
     "Program",
+    "RollupState",
     "SchoolFeedKey",
     "SkillsPassport",
+    "TeacherTraining",
+    "TrainingMonth",
     "Unit",
     "UnitCompletion",
     "UnitPrerequisite",
+    "UnitReached",
     "User",
     "UserSession",
 ]

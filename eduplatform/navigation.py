@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("people.users", _l("Users"), {"admin"}),
     ("people.organizations", _l("Organizations"), {"admin"}),
     ("audit.events", _l("Audit log"), {"admin"}),
+    ("dashboard.index", _l("Dashboard"), {"office", "admin", "teacher", "author"}),
     ("curriculum.catalogue", _l("Curriculum"), {"student", "teacher", "author", "office", "admin"}),
     ("schools.index", _l("Schools"), {"office", "admin"}),
     ("cohorts.index", _l("My classes"), {"teacher"}),

@@ -93,9 +93,7 @@ def healthz():
         return jsonify(status="unavailable", database="down"), 503
     revision = ",".join(revisions) or None
     if service.schema_behind(revisions):
-        return jsonify(
-            status="unavailable", database="ok", schema="behind", revision=revision
-        ), 503
+        return jsonify(status="unavailable", database="ok", schema="behind", revision=revision), 503
     return jsonify(status="ok", database="ok", schema="ok", revision=revision)
 
 

@@ -8,12 +8,13 @@ import difflib
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from eduplatform.curriculum.content import version_document
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, VersionStatus
 from eduplatform.curriculum.schema import LANGUAGES
 from eduplatform.curriculum.yamldump import dump_module
+from eduplatform.db import writer_engine
 from eduplatform.people.models import CohortModuleVersion, Organization, Role
 
 AUTHORING_ROLES = (Role.AUTHOR, Role.TEACHER, Role.ADMIN)
@@ -101,19 +102,36 @@ def cohort_version(session, *, cohort, module):
     """
     cohort_id, module_id = getattr(cohort, "id", cohort), getattr(module, "id", module)
     pin = session.get(CohortModuleVersion, (cohort_id, module_id))
-    if pin is None:
-        version = current_versions(session, [module_id]).get(module_id)
-        if version is None:
-            return None
-        session.add(
-            CohortModuleVersion(cohort_id=cohort_id, module_id=module_id, version_id=version.id)
-        )
-        try:
-            session.commit()
-        except IntegrityError:  # another request pinned it a moment ago: theirs stands
-            session.rollback()
-        pin = session.get(CohortModuleVersion, (cohort_id, module_id), populate_existing=True)
-    return session.get(ModuleVersion, pin.version_id)
+    if pin is not None:
+        return session.get(ModuleVersion, pin.version_id)
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite" and bind.get_execution_options().get("sqlite_begin") is None:
+        # A reading request's SQLite snapshot cannot turn into a write once another request
+        # has written ("database is locked" at once): pin in a short writing session instead.
+        with Session(writer_engine(bind)) as writer:
+            version_id = _pin(writer, cohort_id, module_id)
+    else:
+        version_id = _pin(session, cohort_id, module_id)
+    return session.get(ModuleVersion, version_id) if version_id else None
+
+
+def _pin(session, cohort_id, module_id):
+    """Pin the module's current version for the cohort (or keep an existing pin); its id."""
+    pin = session.get(CohortModuleVersion, (cohort_id, module_id))
+    if pin is not None:
+        return pin.version_id
+    version = current_versions(session, [module_id]).get(module_id)
+    if version is None:
+        return None
+    session.add(
+        CohortModuleVersion(cohort_id=cohort_id, module_id=module_id, version_id=version.id)
+    )
+    try:
+        session.commit()
+    except IntegrityError:  # another request pinned it a moment ago: theirs stands
+        session.rollback()
+    pin = session.get(CohortModuleVersion, (cohort_id, module_id), populate_existing=True)
+    return pin.version_id
 
 
 def translated_texts(version, units):

@@ -18,6 +18,7 @@ from eduplatform.exchange.models import (
     ParticipantRole,
     Partnership,
 )
+from eduplatform.exchange.signals import activity_changed
 from eduplatform.exchange.validation import Errors, check_hours, check_length, clean_text
 from eduplatform.people.models import Role
 from eduplatform.sqltypes import utcnow
@@ -45,6 +46,7 @@ def _check_role(errors, role):
 
 
 def _participants_changed(session, actor, activity, change, participant):
+    activity_changed.send(activity, session=session)
     record_event(
         session,
         actor=actor,

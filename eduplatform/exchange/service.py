@@ -24,6 +24,7 @@ from eduplatform.exchange.models import (
     PartnershipStatus,
     SchoolFeedKey,
 )
+from eduplatform.exchange.signals import activity_changed
 from eduplatform.exchange.validation import (
     Errors,
     check_amount,
@@ -112,6 +113,7 @@ def create_activity(session: Session, *, actor, partnership, **data):
     )
     session.add(activity)
     session.flush()
+    activity_changed.send(activity, session=session)
     record_event(
         session,
         actor=actor,
@@ -145,6 +147,7 @@ def update_activity(session: Session, *, actor, activity, partnership, **data):
         setattr(activity, name, value)
     activity.updated_at = utcnow()
     session.add(activity)
+    activity_changed.send(activity, session=session)
     record_event(
         session,
         actor=actor,
@@ -185,6 +188,7 @@ def complete_activity(session: Session, *, actor, activity, outcomes, hours, fol
     activity.completed_at = activity.updated_at = utcnow()
     activity.completed_by_id = getattr(actor, "id", None)
     session.add(activity)
+    activity_changed.send(activity, session=session)
     record_event(
         session,
         actor=actor,
@@ -207,6 +211,7 @@ def cancel_activity(session: Session, *, actor, activity, reason=""):
     activity.cancel_reason = reason
     activity.cancelled_at = activity.updated_at = utcnow()
     session.add(activity)
+    activity_changed.send(activity, session=session)
     record_event(
         session,
         actor=actor,

@@ -30,6 +30,7 @@ class JSONFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
+            "pid": record.process,  # which gunicorn worker
         }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:

@@ -37,7 +37,6 @@ LATENCY = Histogram(
 )
 
 
-
 def _unverified_completions(connection):
     return connection.execute(
         text("SELECT count(*) FROM unit_completion WHERE status = 'submitted'")

@@ -13,6 +13,7 @@ from eduplatform.errors import Conflict, Invalid
 from eduplatform.people.models import Organization, OrgKind, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.models import Certificate, CompletionStatus, UnitCompletion
+from eduplatform.training.signals import certificate_issued, certificate_revoked
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -44,6 +45,7 @@ def issue_certificate(session, *, actor, student_id, version_id, cohort):
     )
     session.add(certificate)
     session.flush()
+    certificate_issued.send(certificate, session=session)
     record_event(
         session,
         actor=actor,
@@ -69,6 +71,7 @@ def revoke_certificate(session, *, actor, certificate, reason):
     certificate.revoked_by_id = actor.id
     certificate.revoke_reason = reason
     session.add(certificate)
+    certificate_revoked.send(certificate, session=session)
     record_event(
         session,
         actor=actor,

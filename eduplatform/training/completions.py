@@ -22,6 +22,7 @@ from eduplatform.training.progress import (
     unit_context,
     unit_progress,
 )
+from eduplatform.training.signals import completion_logged
 
 MAX_NOTE = 1000
 MAX_HOURS = Decimal("24")
@@ -160,6 +161,7 @@ def log_completion(session, *, actor, unit, performed_on, hours, note, photo=Non
     session.add(completion)
     try:
         session.flush()
+        completion_logged.send(completion, session=session)
         record_event(
             session,
             actor=actor,

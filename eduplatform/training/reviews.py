@@ -17,6 +17,7 @@ from eduplatform.people.models import Cohort, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.certificates import issue_certificate
 from eduplatform.training.models import Certificate, CompletionStatus, UnitCompletion
+from eduplatform.training.signals import completion_reviewed
 
 MAX_FEEDBACK = 1000
 
@@ -84,6 +85,9 @@ def _review(session, *, actor, completion, status, feedback):
     if result.rowcount != 1:
         return False
     session.refresh(completion)
+    completion_reviewed.send(
+        completion, session=session, old_status=CompletionStatus.SUBMITTED, new_status=status
+    )
     unit = session.get(Unit, completion.unit_id)
     record_event(
         session,

@@ -1,0 +1,276 @@
+"""Logged units: students log and add evidence; teachers list their school's queue and review."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask import url_for
+from flask_babel import gettext as _
+from pydantic import Field
+from sqlmodel import col, select
+
+from eduplatform import uploads
+from eduplatform.api.framework import api_route, caller
+from eduplatform.api.pagination import Keyset, fetch_page, page_of, parse_datetime
+from eduplatform.api.problems import ApiProblem
+from eduplatform.api.schemas import (
+    ApiInput,
+    ApiOutput,
+    Code,
+    Hours,
+    Id,
+    PageQuery,
+    PersonRef,
+    Text,
+    Translated,
+    person_ref,
+)
+from eduplatform.auth.access import school_scope
+from eduplatform.curriculum.models import Module, ModuleVersion, Unit
+from eduplatform.db import get_session
+from eduplatform.errors import Invalid
+from eduplatform.i18n import current_language
+from eduplatform.people.models import Cohort, Role, User
+from eduplatform.training import service as training
+from eduplatform.training.models import CompletionStatus, UnitCompletion
+from eduplatform.training.progress import unit_context
+
+TAG = "Completions"
+SEERS = (Role.STUDENT, Role.TEACHER, Role.OFFICE, Role.ADMIN)
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+class CohortBrief(ApiOutput):
+    id: int
+    name: str
+    academic_year: str
+
+
+class CompletionOut(ApiOutput):
+    id: int
+    unit: str = Field(description="The unit's code, e.g. EV-101-U1.")
+    unit_title: Translated
+    module: str
+    student: PersonRef
+    cohort: CohortBrief
+    performed_on: date
+    hours: Hours
+    note: str
+    status: str = Field(description="submitted, verified or rejected.")
+    evidence: str | None = Field(description="Where to fetch the evidence photo, if any.")
+    reviewer: PersonRef | None
+    reviewed_at: datetime | None
+    feedback: str | None
+    created_at: datetime
+
+
+class CompletionIn(ApiInput):
+    unit: Code = Field(description="The unit's code, e.g. EV-101-U1.")
+    performed_on: date
+    hours: Hours = Field(description="Hours spent, more than 0 and at most 24.")
+    note: Text = Field(description="What the student did (at most 1000 characters).")
+
+
+class StatusFilter(StrEnum):
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    ALL = "all"
+
+
+class CompletionQuery(PageQuery):
+    status: StatusFilter | None = Field(
+        default=None,
+        description="Default: every status for students, `submitted` (the queue) for staff.",
+    )
+    cohort: Id | None = Field(default=None, description="Only this class's records.")
+
+
+CompletionPage = page_of(CompletionOut)
+
+
+def completion_out(completion, unit, module, student, cohort, reviewer, lang):
+    return CompletionOut(
+        id=completion.id,
+        unit=unit.code,
+        unit_title=Translated.of(unit.title, lang),
+        module=module.code,
+        student=person_ref(student),
+        cohort=CohortBrief.model_validate(cohort),
+        performed_on=completion.performed_on,
+        hours=completion.hours,
+        note=completion.note,
+        status=completion.status,
+        evidence=url_for("api.get_evidence", completion_id=completion.id)
+        if completion.photo_name
+        else None,
+        reviewer=person_ref(reviewer),
+        reviewed_at=completion.reviewed_at,
+        feedback=completion.feedback,
+        created_at=completion.created_at,
+    )
+
+
+def describe(db, completion):
+    unit = db.get(Unit, completion.unit_id)
+    _version, module = unit_context(db, unit)
+    return completion_out(
+        completion,
+        unit,
+        module,
+        db.get(User, completion.student_id),
+        db.get(Cohort, completion.cohort_id),
+        db.get(User, completion.reviewer_id) if completion.reviewer_id else None,
+        current_language(),
+    )
+
+
+def load_completion(db, completion_id):
+    """The record, or 404 when it does not exist or the caller may not see it."""
+    completion = db.get(UnitCompletion, completion_id)
+    if completion is None or not training.can_see_completion(db, caller(), completion):
+        raise ApiProblem(404)
+    return completion
+
+
+@api_route(
+    "/completions",
+    summary="List logged units",
+    tag=TAG,
+    roles=SEERS,
+    query=CompletionQuery,
+    response=CompletionPage,
+    paginated=True,
+)
+def list_completions(query):
+    """A student's own records, or the queue of the caller's school (all schools for the office),
+    oldest first."""
+    db = get_session()
+    user = caller()
+    rows_query = (
+        select(UnitCompletion, Unit, Module, User, Cohort)
+        .join(Unit, col(Unit.id) == UnitCompletion.unit_id)
+        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .join(User, col(User.id) == UnitCompletion.student_id)
+        .join(Cohort, col(Cohort.id) == UnitCompletion.cohort_id)
+    )
+    if user.role == Role.STUDENT:
+        rows_query = rows_query.where(UnitCompletion.student_id == user.id)
+    elif school_scope(user) is not None:
+        rows_query = rows_query.where(Cohort.school_id == school_scope(user))
+    status = query.status or (
+        StatusFilter.ALL if user.role == Role.STUDENT else CompletionStatus.SUBMITTED
+    )
+    if status != StatusFilter.ALL:
+        rows_query = rows_query.where(UnitCompletion.status == status)
+    if query.cohort:
+        rows_query = rows_query.where(UnitCompletion.cohort_id == query.cohort)
+    keyset = Keyset(col(UnitCompletion.created_at), col(UnitCompletion.id), parse=parse_datetime)
+    rows, next_cursor = fetch_page(
+        db, rows_query, keyset, query, key=lambda row: (row[0].created_at, row[0].id)
+    )
+    reviewer_ids = {row[0].reviewer_id for row in rows if row[0].reviewer_id}
+    reviewers = (
+        {u.id: u for u in db.exec(select(User).where(col(User.id).in_(reviewer_ids)))}
+        if reviewer_ids
+        else {}
+    )
+    lang = current_language()
+    return CompletionPage(
+        items=[
+            completion_out(c, unit, module, student, cohort, reviewers.get(c.reviewer_id), lang)
+            for c, unit, module, student, cohort in rows
+        ],
+        next=next_cursor,
+    )
+
+
+@api_route(
+    "/completions/<int:completion_id>",
+    summary="One logged unit",
+    tag=TAG,
+    roles=SEERS,
+    response=CompletionOut,
+)
+def get_completion(completion_id):
+    """A record the caller may see: their own, or one of their school's."""
+    db = get_session()
+    return describe(db, load_completion(db, completion_id))
+
+
+def _unit_to_log(db, student, code):
+    """The unit with this code in the version the student's class follows (units keep their
+    code across versions); any unit of that code when none fits, so the service says why."""
+    units = db.exec(select(Unit).where(Unit.code == code).order_by(col(Unit.id).desc())).all()
+    if not units:
+        raise Invalid.field("unit", _("There is no unit with this code."))
+    _enrollment, cohort = training.student_cohort(db, student)
+    if cohort is not None:
+        for unit in units:
+            if training.unit_in_cohort(db, cohort, unit):
+                return unit
+    return units[0]
+
+
+@api_route(
+    "/completions",
+    method="POST",
+    summary="Log a unit",
+    tag=TAG,
+    roles=(Role.STUDENT,),
+    body=CompletionIn,
+    response=CompletionOut,
+    status=201,
+    conflict=True,
+)
+def create_completion(body):
+    """Record that you did a unit; 409 when it is already verified or awaiting review, 422 when
+    it is locked or the input is refused (the errors name the field)."""
+    db = get_session()
+    user = caller()
+    completion = training.log_completion(
+        db,
+        actor=user,
+        unit=_unit_to_log(db, user, body.unit),
+        performed_on=body.performed_on,
+        hours=body.hours,
+        note=body.note,
+    )
+    location = url_for("api.get_completion", completion_id=completion.id)
+    return describe(db, completion), {"Location": location}
+
+
+@api_route(
+    "/completions/<int:completion_id>/evidence",
+    method="POST",
+    summary="Attach an evidence photo",
+    tag=TAG,
+    roles=(Role.STUDENT,),
+    upload={"photo": PHOTO_TYPES},
+    response=CompletionOut,
+    conflict=True,
+)
+def add_evidence(completion_id, files):
+    """Add or replace the photo of your record while it awaits review (JPEG, PNG or WebP, at
+    most 5 MB; it is re-encoded without its metadata)."""
+    db = get_session()
+    completion = load_completion(db, completion_id)
+    training.attach_photo(db, actor=caller(), completion=completion, photo=files["photo"])
+    return describe(db, completion)
+
+
+@api_route(
+    "/completions/<int:completion_id>/evidence",
+    summary="Fetch the evidence photo",
+    tag=TAG,
+    roles=SEERS,
+    media_type=PHOTO_TYPES,
+)
+def get_evidence(completion_id):
+    """The record's photo as it was stored (404 when it has none)."""
+    completion = load_completion(get_session(), completion_id)
+    if not completion.photo_name:
+        raise ApiProblem(404)
+    return uploads.send_stored(
+        completion.photo_name, completion.photo_mime_type, f"evidence-{completion.id}"
+    )

@@ -1,0 +1,153 @@
+"""The dashboard's filters and who may use which: checked values, or a refusal naming the field.
+
+- office and admin see every school (and may choose one);
+- a teacher sees their own school only (another school's id answers 404);
+- an author sees aggregates only: no school, no names.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from eduplatform.curriculum.models import Module, Program
+from eduplatform.dashboard.periods import parse_month, year_start
+from eduplatform.errors import Invalid
+from eduplatform.people.models import Organization, OrgKind, Role
+
+MAX_MONTHS = 60
+
+
+class OutOfScope(Exception):
+    """The user may not see this (a school outside their scope): answer 404."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # "city": every school; "school": one school; "aggregate": no school-level data
+    school_id: int | None = None
+
+
+def scope_of(actor):
+    if actor.role in (Role.OFFICE, Role.ADMIN):
+        return Scope("city")
+    if actor.role == Role.TEACHER and actor.organization_id is not None:
+        return Scope("school", actor.organization_id)
+    if actor.role == Role.AUTHOR:
+        return Scope("aggregate")
+    raise OutOfScope()
+
+
+@dataclass(frozen=True)
+class Filters:
+    academic_year: str | None = None
+    school: Organization | None = None
+    program: Program | None = None
+    module: Module | None = None
+    since: str | None = None  # "YYYY-MM", the first month of the month-by-month figures
+    until: str | None = None
+    page: int = 1
+
+    def as_args(self, **changes):
+        """The query-string arguments that give these filters back (for links and exports)."""
+        args = {
+            "year": self.academic_year,
+            "school": self.school.id if self.school else None,
+            "program": self.program.code if self.program else None,
+            "module": self.module.code if self.module else None,
+            "since": self.since,
+            "until": self.until,
+        }
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    def name_parts(self):
+        """Words for an export's file name."""
+        parts = [self.academic_year.replace("/", "-") if self.academic_year else None]
+        parts.append(self.school.npsn or f"school-{self.school.id}" if self.school else None)
+        parts += [self.program.code if self.program else None]
+        parts += [self.module.code if self.module else None]
+        parts += [f"{self.since or ''}..{self.until or ''}" if self.since or self.until else None]
+        return [part for part in parts if part]
+
+
+def resolve_filters(session, *, actor, args, school_id=None):
+    """Filters from query arguments (or a school page's id), checked against the user's scope.
+
+    Raises Invalid naming each unknown value and OutOfScope for a school the user may not see.
+    """
+    scope = scope_of(actor)
+    errors = []
+
+    def text(name):
+        return (args.get(name) or "").strip()
+
+    academic_year = text("year") or None
+    if academic_year and year_start(academic_year) is None:
+        errors.append(
+            {"field": "year", "message": _l("Choose an academic year such as 2025/2026.")}
+        )
+
+    school = None
+    asked = text("school")
+    if asked and not asked.isdigit():
+        errors.append({"field": "school", "message": _l("Choose a school from the list.")})
+    elif asked:
+        school = _school_in_scope(session, scope, int(asked))
+    if school_id is not None:  # a school's own page: its id wins over the query string
+        school = _school_in_scope(session, scope, school_id)
+    elif school is None and scope.kind == "school":
+        school = session.get(Organization, scope.school_id)
+
+    program = None
+    if text("program"):
+        program = session.execute(
+            select(Program).where(Program.code == text("program"))
+        ).scalar_one_or_none()
+        if program is None:
+            errors.append({"field": "program", "message": _l("Choose a program from the list.")})
+    module = None
+    if text("module"):
+        module = session.execute(
+            select(Module).where(Module.code == text("module"))
+        ).scalar_one_or_none()
+        if module is None:
+            errors.append({"field": "module", "message": _l("Choose a module from the list.")})
+        elif program is not None and module.program_id != program.id:
+            errors.append(
+                {"field": "module", "message": _l("This module is not part of the chosen program.")}
+            )
+
+    since, until = _month_filters(text("since"), text("until"), errors)
+    page = text("page")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    if errors:
+        raise Invalid(errors)
+    return Filters(academic_year, school, program, module, since, until, page)
+
+
+def _school_in_scope(session, scope, school_id):
+    school = session.get(Organization, school_id)
+    if school is None or school.kind != OrgKind.SCHOOL:
+        raise OutOfScope()
+    if scope.kind == "aggregate" or (scope.kind == "school" and scope.school_id != school.id):
+        raise OutOfScope()
+    return school
+
+
+def _month_filters(since_text, until_text, errors):
+    since, until = parse_month(since_text), parse_month(until_text)
+    for name, raw, parsed in (("since", since_text, since), ("until", until_text, until)):
+        if raw and parsed is None:
+            errors.append({"field": name, "message": _l("Enter a month as YYYY-MM.")})
+    if since and until:
+        if until < since:
+            errors.append(
+                {"field": "until", "message": _l("The end month is before the start month.")}
+            )
+        elif (until.year - since.year) * 12 + until.month - since.month >= MAX_MONTHS:
+            errors.append({"field": "until", "message": _l("Choose at most 60 months at a time.")})
+    return (
+        since.strftime("%Y-%m") if since else None,
+        until.strftime("%Y-%m") if until else None,
+    )

@@ -1,0 +1,182 @@
+"""Dashboard pages: the city (office, admin, author), one school (office, admin, its teachers)."""
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from eduplatform.auth.access import roles_required
+from eduplatform.dashboard import breakdowns, exports, increments, present, service
+from eduplatform.dashboard.cache import RenderCache
+from eduplatform.dashboard.forms import filter_form
+from eduplatform.dashboard.tables import Column, Table
+from eduplatform.db import get_session
+from eduplatform.errors import Invalid
+from eduplatform.forms import apply_errors
+from eduplatform.i18n import translated
+from eduplatform.people.models import Role
+from eduplatform.sqltypes import utcnow
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+VIEWERS = (Role.OFFICE, Role.ADMIN, Role.TEACHER, Role.AUTHOR)
+TABLES = ("figures", "months", "schools", "modules", "funnel", "activities", "cohorts")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.context_processor
+def dashboard_helpers():
+    return {"cell": present.cell, "as_of_text": present.as_of_text}
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    if current_user.role == Role.TEACHER:
+        return _page(school_id=current_user.organization_id)
+    return _page()
+
+
+@bp.route("/schools/<int:school_id>")
+@roles_required(*VIEWERS)
+def school(school_id):
+    """One school's figures, classes and exchange (an author's request answers 404)."""
+    return _page(school_id=school_id)
+
+
+def _resolve(db, school_id=None):
+    """(filters, None), or (None, the refusal) for unknown values; 404 outside the scope."""
+    try:
+        filters = service.resolve_filters(
+            db, actor=current_user, args=request.args, school_id=school_id
+        )
+    except service.OutOfScope:
+        abort(404)
+    except Invalid as refused:
+        return None, refused
+    return filters, None
+
+
+def _page(school_id=None, refused=None):
+    """The page around its content, rendered once per data version, scope, language and query."""
+    db = get_session()
+    filters = None
+    if refused is None:
+        filters, refused = _resolve(db, school_id)
+    scope = service.scope_of(current_user)
+    if refused is not None:
+        title, content = _content(db, scope, None, refused, school_id is not None)
+        return render_template("dashboard/page.html", title=title, content=content), 400
+    key = (
+        increments.data_version(db),
+        request.endpoint,
+        scope,
+        str(get_locale()),
+        school_id,
+        tuple(sorted(request.args.items(multi=True))),
+    )
+    pages = current_app.extensions.setdefault("eduplatform.dashboard.pages", RenderCache())
+    rendered = pages.get(key)
+    if rendered is None:
+        rendered = _content(db, scope, filters, None, school_id is not None)
+        pages.put(key, rendered)
+    title, content = rendered
+    return render_template("dashboard/page.html", title=title, content=content)
+
+
+def _content(db, scope, filters, refused, school_page):
+    """(title, the HTML inside <main>) for these filters, or the form with what was refused."""
+    dashboard = None
+    if filters is not None:
+        dashboard = service.build(db, actor=current_user, filters=filters, school_page=school_page)
+    modules = dashboard.modules if dashboard else breakdowns.all_modules(db)
+    options = service.filter_options(db, actor=current_user, modules=modules)
+    form = filter_form(
+        request.args,
+        options,
+        with_school=scope.kind == "city" and not school_page,
+        translate=translated,
+    )
+    if refused is not None:
+        apply_errors(form, refused)
+    context = {
+        "dashboard": dashboard,
+        "form": form,
+        "scope": scope,
+        "school_page": school_page,
+        "charts": present.draw_charts(dashboard) if dashboard else {},
+        "export_args": filters.as_args() if filters else {},
+        "school_link": lambda row: url_for(
+            "dashboard.school", school_id=row["school_id"], **filters.as_args(school=None)
+        ),
+    }
+    title = _("Dashboard")
+    if school_page and dashboard:
+        context["school"] = filters.school
+        context.update(service.school_exchange(db, filters.school))
+        title = f"{filters.school.name} · {title}"
+    return title, Markup(render_template("dashboard/_content.html", **context))
+
+
+@bp.route("/export/<name>.<fmt>")
+@roles_required(*VIEWERS)
+def export(name, fmt):
+    """One table as CSV or XLSX, with the page's filters."""
+    if name not in TABLES or fmt not in exports.FORMATS:
+        abort(404)
+    db = get_session()
+    filters, refused = _resolve(db)
+    if refused is not None:
+        return _page(refused=refused)
+    school_page = name == "cohorts"
+    if school_page and filters.school is None:
+        abort(404)
+    dashboard = service.build(
+        db, actor=current_user, filters=filters, tables={name}, school_page=school_page
+    )
+    table = _figures_table(dashboard) if name == "figures" else dashboard.table(name)
+    if table is None:
+        abort(404)
+    now = utcnow()
+    file_name = exports.file_name(name, filters.name_parts(), now, fmt)
+    if fmt == "csv":
+        response = Response(exports.csv_bytes(table), mimetype="text/csv")
+    else:
+        response = Response(exports.xlsx_bytes(table, _about(table, filters, now)), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _figures_table(dashboard):
+    columns = [
+        Column("figure", _("Figure"), "text"),
+        Column("value", _("Value")),
+        Column("definition", _("How it is counted"), "text"),
+        Column("as_of", _("Data as of"), "text"),
+    ]
+    rows = [
+        {
+            "figure": str(f.label),
+            "value": f.value,
+            "definition": str(f.definition),
+            "as_of": f.as_of.isoformat(timespec="seconds") if f.as_of else "",
+        }
+        for f in dashboard.figures
+    ]
+    return Table("figures", _("Headline figures"), columns, rows)
+
+
+def _about(table, filters, now):
+    return [
+        (_("Table"), table.title),
+        (_("Academic year"), filters.academic_year or _("Every year")),
+        (_("School"), filters.school.name if filters.school else _("Every school")),
+        (_("Program"), filters.program.code if filters.program else _("Every program")),
+        (_("Module"), filters.module.code if filters.module else _("Every module")),
+        (_("From month"), filters.since or ""),
+        (_("To month"), filters.until or ""),
+        (_("Exported at"), now.isoformat(timespec="seconds")),
+        (_("Note"), table.note or ""),
+    ]

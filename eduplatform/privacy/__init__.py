@@ -1,0 +1,1 @@
+"""Students' data on request: the export of everything held, and anonymisation."""

@@ -1,0 +1,104 @@
+"""Admin pages for one student's data: what is held, the export, anonymisation."""
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from eduplatform.auth.access import roles_required
+from eduplatform.db import get_session
+from eduplatform.errors import Conflict, Invalid
+from eduplatform.forms import apply_errors
+from eduplatform.people.models import Organization, Role, User
+from eduplatform.privacy import service
+from eduplatform.privacy.forms import AnonymiseForm
+
+bp = Blueprint("privacy", __name__, url_prefix="/admin/students")
+
+# Readable names of the tables that hold a person's data; a new table shows its own name.
+TABLE_LABELS = {
+    "user": _l("Account and personal details"),
+    "activation_code": _l("Activation codes"),
+    "activity_attachment": _l("Exchange attachments uploaded"),
+    "activity_participant": _l("Exchange activities taken part in"),
+    "activity_reflection": _l("Exchange reflections"),
+    "api_token": _l("API tokens"),
+    "audit_event": _l("Audit log entries"),
+    "certificate": _l("Certificates"),
+    "cohort_teacher": _l("Classes taught"),
+    "enrollment": _l("Class enrolments"),
+    "skills_passport": _l("Skills passport and guardian consent"),
+    "unit_completion": _l("Logged units"),
+    "user_session": _l("Sign-in sessions"),
+}
+
+
+def _student_or_404(db, student_id):
+    student = db.get(User, student_id)
+    if student is None or student.role != Role.STUDENT:
+        abort(404)
+    return student
+
+
+@bp.route("/<int:student_id>/privacy")
+@roles_required(Role.ADMIN)
+def student(student_id):
+    db = get_session()
+    student = _student_or_404(db, student_id)
+    counts = service.held_counts(db, student)
+    held = [(TABLE_LABELS.get(name, name), name, rows) for name, rows in counts]
+    return render_template(
+        "privacy/student.html",
+        student=student,
+        school=db.get(Organization, student.organization_id) if student.organization_id else None,
+        held=held,
+        anonymised_at=service.anonymised_at(db, student),
+    )
+
+
+@bp.route("/<int:student_id>/privacy/export", methods=["POST"])
+@roles_required(Role.ADMIN)
+def export(student_id):
+    """Everything held about the student as one zip (a POST: the export is audited)."""
+    db = get_session()
+    student = _student_or_404(db, student_id)
+    archive = service.export_student(db, actor=current_user, student=student)
+    response = make_response(archive)
+    response.mimetype = "application/zip"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="student-{student.id}-data.zip"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:student_id>/privacy/anonymise", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def anonymise(student_id):
+    db = get_session()
+    student = _student_or_404(db, student_id)
+    if service.anonymised_at(db, student) is not None:
+        flash(_("This student was already anonymised."), "info")
+        return redirect(url_for("privacy.student", student_id=student.id))
+    form = AnonymiseForm()
+    if form.validate_on_submit():
+        try:
+            service.anonymise_student(
+                db, actor=current_user, student=student, reason=form.reason.data
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        except Conflict as conflict:
+            db.rollback()
+            flash(str(conflict), "error")
+            return redirect(url_for("privacy.student", student_id=student.id))
+        else:
+            flash(_("The student was anonymised."), "success")
+            return redirect(url_for("privacy.student", student_id=student.id))
+    return render_template(
+        "privacy/anonymise.html",
+        student=student,
+        form=form,
+        anonymised_name=service.anonymised_name(student.id),
+    ), (422 if form.errors or form.form_errors else 200)

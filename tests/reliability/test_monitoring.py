@@ -1,0 +1,46 @@
+"""Readiness, liveness and the verification-queue gauge, in one process (no gunicorn)."""
+
+import re
+
+from alembic import command
+
+from eduplatform import create_app
+from eduplatform.cli import alembic_config
+from eduplatform.db import get_engine, make_engine
+from tests.conftest import PASSWORD
+from tests.security.world import build_world
+
+
+def test_liveness_answers_without_the_database(app_config, tmp_path):
+    app = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir.db"})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    live = client.get("/healthz/live")
+    assert live.status_code == 200 and live.json == {"status": "ok"}
+    get_engine(app).dispose()
+
+
+def test_readiness_is_503_while_migrations_are_pending(app_config, tmp_path):
+    url = f"sqlite:///{tmp_path}/behind.sqlite3"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+    app = create_app({**app_config, "DATABASE_URL": url})
+    behind = app.test_client().get("/healthz")
+    assert behind.status_code == 503
+    assert behind.json["database"] == "ok" and behind.json["schema"] == "behind"
+    assert behind.json["revision"] == "0003"
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "heads")
+    ready = app.test_client().get("/healthz")
+    assert ready.status_code == 200 and ready.json["schema"] == "ok"
+    get_engine(app).dispose()
+    engine.dispose()
+
+
+def test_metrics_show_the_queue_of_unverified_completions(app, db, client):
+    world = build_world(app, db)  # one record awaits review at each school
+    client.post("/login", data={"login": world.admin.email, "password": PASSWORD})
+    body = client.get("/metrics").get_data(as_text=True)
+    assert re.search(r"^eduplatform_unverified_completions 2(\.0)?$", body, re.MULTILINE)
+    assert "# HELP eduplatform_unverified_completions Logged units waiting" in body
