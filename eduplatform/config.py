@@ -16,6 +16,8 @@ DEFAULTS = {
     "DATABASE_URL": None,  # filled with the SQLite file in instance/ when unset
     "DATABASE_ECHO": False,
     "RATELIMIT_STORAGE_URL": "memory://",
+    # A moving window: a burst cannot straddle a fixed window's boundary to double its quota.
+    "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_LOGIN_PER_ACCOUNT": "10 per 15 minutes",
     "RATELIMIT_LOGIN_PER_ADDRESS": "60 per 15 minutes",
     "UPLOAD_DIR": None,  # instance/uploads when unset
