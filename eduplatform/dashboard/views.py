@@ -105,6 +105,7 @@ def _content(db, scope, filters, refused, school_page):
         "form": form,
         "scope": scope,
         "school_page": school_page,
+        "schools_per_page": service.SCHOOLS_PER_PAGE,
         "charts": present.draw_charts(dashboard) if dashboard else {},
         "export_args": filters.as_args() if filters else {},
         "school_link": lambda row: url_for(

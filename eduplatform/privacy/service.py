@@ -10,7 +10,6 @@ import io
 import json
 import zipfile
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -65,7 +64,11 @@ def _rows_referencing(session, student):
         query = select_rows(table).where(or_(*(column == student.id for column in columns)))
         primary = list(table.primary_key.columns)
         held[table.name] = [_row(r) for r in session.exec(query.order_by(*primary))]
-    held[AuditEvent.__tablename__] = [_row(r) for r in _audit_events(session, student, held)]
+    events = [_row(r) for r in _audit_events(session, student, held)]
+    for event in events:
+        if event["actor_id"] != student.id:
+            event["client_address"] = None  # a teacher's or admin's address is theirs, not ours
+    held[AuditEvent.__tablename__] = events
     return held
 
 
@@ -89,11 +92,7 @@ def held_counts(session, student):
 
 
 def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
 def _dump(rows):

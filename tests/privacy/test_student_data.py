@@ -88,6 +88,24 @@ def test_export_has_the_person_their_photos_and_no_secret_hashes(client, world):
     assert "Nur'aini 李" in archive.read("user.json").decode()
 
 
+def test_export_keeps_the_students_addresses_but_not_other_peoples(app, client, world):
+    student = world.a.student
+    student_client = app.test_client()
+    student_client.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+    sign_in(student_client, student)
+    teacher = app.test_client()
+    teacher.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    sign_in(teacher, world.a.teacher)
+    approved = teacher.post(f"/training/completions/{world.a.submitted.id}", data={})
+    assert approved.status_code == 302
+    sign_in(client, world.admin)
+    events = json.loads(export(client, student).read("audit_event.json"))
+    by_action = {e["action"]: e for e in events}
+    assert by_action["auth.login"]["client_address"] == "203.0.113.5"
+    assert by_action["completion.verified"]["actor_id"] == world.a.teacher.id
+    assert by_action["completion.verified"]["client_address"] is None
+
+
 def test_export_is_audited(client, world, db):
     sign_in(client, world.admin)
     export(client, world.a.student)

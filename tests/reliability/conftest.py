@@ -6,7 +6,13 @@ import os
 
 import pytest
 
-from tests.reliability.server import Server, empty_tables, prepare_database, served_database_url
+from tests.reliability.server import (
+    Server,
+    drop_database,
+    empty_tables,
+    prepare_database,
+    served_database_url,
+)
 
 
 def load_backends():
@@ -26,11 +32,13 @@ def pytest_generate_tests(metafunc):
 def served(backend, tmp_path_factory):
     """(server, engine): the app under gunicorn with 3 workers, and its database."""
     workdir = tmp_path_factory.mktemp(f"served-{backend}")
-    engine = prepare_database(served_database_url(backend, workdir))
-    server = Server(database_url=engine.url.render_as_string(False), workdir=workdir).start()
-    yield server, engine
-    server.stop()
-    engine.dispose()
+    engine = prepare_database(served_database_url(backend, workdir, "load"))
+    server = Server(database_url=engine.url.render_as_string(False), workdir=workdir)
+    try:
+        yield server.start(), engine
+    finally:
+        server.stop()
+        drop_database(engine)
 
 
 @pytest.fixture

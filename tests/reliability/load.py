@@ -207,7 +207,7 @@ def _send_log(browser, path, data, key, outcome):
 
 
 def decision_for(completion_id):
-    return "reject" if completion_id % 5 == 0 else "approve"
+    return "reject" if completion_id % 11 == 0 else "approve"
 
 
 def teacher_work(server, teacher, outcome, deadline, students_done, reverse=False):

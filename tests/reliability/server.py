@@ -27,7 +27,8 @@ from eduplatform.db import make_engine
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = 12
-DEFAULT_SERVED_PG = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/test_reliability_served"
+DEFAULT_SERVER_PG = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/test_reliability"
+SERVED_MARK = "_served_"
 START_POSTGRES = (
     "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql | head -n 1) main start"
 )
@@ -64,43 +65,67 @@ def ensure_redis():
     _ensure_service("Redis", REDIS_HOST, REDIS_PORT, START_REDIS)
 
 
-def served_database_url(backend, tmp_dir):
-    """A fresh database for the served app: a SQLite file, or a PostgreSQL database."""
+def served_database_url(backend, tmp_dir, label):
+    """A database of its own for one served app: a SQLite file, or a PostgreSQL database
+    named after this test run (other runs on the machine, other engineers' included, use
+    their own), on the suite's PostgreSQL server or 127.0.0.1."""
     if backend == "sqlite":
-        return f"sqlite:///{Path(tmp_dir) / 'served.sqlite3'}"
+        return f"sqlite:///{Path(tmp_dir) / f'served-{label}.sqlite3'}"
     ensure_postgres()
     suite = os.environ.get("EDUPLATFORM_TEST_DATABASE_URL", "")
-    url = os.environ.get("EDUPLATFORM_RELIABILITY_DATABASE_URL")
-    if not url and suite.startswith("postgresql"):
-        parsed = make_url(suite)
-        url = parsed.set(database=f"{parsed.database}_served").render_as_string(False)
-    return url or DEFAULT_SERVED_PG
+    base = make_url(suite if suite.startswith("postgresql") else DEFAULT_SERVER_PG)
+    name = f"{base.database}{SERVED_MARK}{os.getpid()}_{label}"
+    return base.set(database=name).render_as_string(False)
+
+
+def _admin_engine(url):
+    return make_engine(make_url(url).set(database="postgres").render_as_string(False))
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def prepare_database(url):
-    """Create (PostgreSQL), empty and migrate the database to every head."""
+    """Create the database (PostgreSQL; leftovers of runs that died are dropped) and migrate
+    it to every head."""
     from alembic import command
 
     from eduplatform.cli import alembic_config
 
     if url.startswith("postgresql"):
-        parsed = make_url(url)
-        admin = make_engine(parsed.set(database="postgres").render_as_string(False))
+        name = make_url(url).database
+        admin = _admin_engine(url)
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
-            ).first()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+            for (other,) in connection.execute(text("SELECT datname FROM pg_database")):
+                pid = other.partition(SERVED_MARK)[2].split("_")[0]
+                if SERVED_MARK in other and pid.isdigit() and not _process_alive(int(pid)):
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "heads")
     return engine
+
+
+def drop_database(engine):
+    """Remove a served PostgreSQL database (a SQLite file goes with its temporary folder)."""
+    url = engine.url.render_as_string(False)
+    engine.dispose()
+    if url.startswith("postgresql"):
+        admin = _admin_engine(url)
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            name = make_url(url).database
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def empty_tables(engine):
