@@ -131,10 +131,13 @@ def bump_version(session):
     )
 
 
+# Built once and run through the Core connection: every dashboard request asks it first.
+_VERSION = select(RollupState.version).where(RollupState.id == 1)
+
+
 def data_version(session):
     """The current data version (0 before anything was counted)."""
-    version = session.execute(select(RollupState.version).where(RollupState.id == 1)).scalar()
-    return version or 0
+    return session.connection().execute(_VERSION).scalar() or 0
 
 
 def _cohort_ids(notes):

@@ -1,6 +1,15 @@
 """Dashboard pages: the city (office, admin, author), one school (office, admin, its teachers)."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -76,13 +85,29 @@ def _page(school_id=None, refused=None):
         school_id,
         tuple(sorted(request.args.items(multi=True))),
     )
-    pages = current_app.extensions.setdefault("eduplatform.dashboard.pages", RenderCache())
-    rendered = pages.get(key)
-    if rendered is None:
-        rendered = _content(db, scope, filters, None, school_id is not None)
-        pages.put(key, rendered)
-    title, content = rendered
-    return render_template("dashboard/page.html", title=title, content=content)
+    # The whole page of this session (its menu, language switch and CSRF token around the
+    # content) is kept too: reading the dashboard again costs a lookup, not a rendering. A
+    # pending flash message is shown once, so such a page is rendered and not kept.
+    whole_key = (key, session.get("sid"), request.full_path)
+    whole_pages = _cache("eduplatform.dashboard.whole_pages", size=256)
+    keep = "_flashes" not in session
+    page = whole_pages.get(whole_key) if keep else None
+    if page is None:
+        contents = _cache("eduplatform.dashboard.pages", size=64)
+        rendered = contents.get(key)
+        if rendered is None:
+            rendered = _content(db, scope, filters, None, school_id is not None)
+            contents.put(key, rendered)
+        title, content = rendered
+        page = render_template("dashboard/page.html", title=title, content=content)
+        if keep:
+            whole_pages.put(whole_key, page)
+    return page
+
+
+def _cache(name, size):
+    """This process's RenderCache called `name`."""
+    return current_app.extensions.setdefault(name, RenderCache(size=size))
 
 
 def _content(db, scope, filters, refused, school_page):

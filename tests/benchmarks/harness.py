@@ -5,6 +5,7 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -212,6 +213,19 @@ def requests_per_second(port, path, cookie=None, seconds=5.0):
         assert status == 200, (path, status)
         count += 1
     return count / (time.perf_counter() - started)
+
+
+def interleaved_rates(port, endpoints, rounds=12, seconds=0.5):
+    """{name: median requests/s} for {name: (path, cookie)}, measured in alternating rounds.
+
+    The machine's load drifts during a run; taking the endpoints in turn, round after round,
+    lets the drift hit each of them alike, so that their ratio holds.
+    """
+    samples = {name: [] for name in endpoints}
+    for _round in range(rounds):
+        for name, (path, cookie) in endpoints.items():
+            samples[name].append(requests_per_second(port, path, cookie, seconds=seconds))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def worker_memory_mb(master_pid):

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import PASSWORD
 from tests.dashboard.conftest import THIS_YEAR, text
 
 STUDENT_NAMES = ("Siti Rahayu", "Agus Pratama", "Rina Kusuma", "Wati Lestari")
@@ -109,6 +111,29 @@ def test_the_page_follows_a_verification_at_once(client, login, scenario, work):
     assert ">5<" in before
     work.verify(scenario.other_student, "EV-102-U2")
     assert ">6<" in verified_total()
+
+
+def csrf_tokens(page):
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_a_kept_page_is_its_own_sessions_and_never_keeps_a_message(app, login, scenario):
+    office, colleague = app.test_client(), app.test_client()
+    for browser in (office, colleague):
+        response = browser.post(
+            "/login", data={"login": scenario.office.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+    first = text(office.get("/dashboard/"))
+    assert text(office.get("/dashboard/")) == first  # read again: the kept page
+    theirs = text(colleague.get("/dashboard/"))
+    assert csrf_tokens(first) and csrf_tokens(theirs)
+    assert not csrf_tokens(first) & csrf_tokens(theirs)  # each session its own token
+
+    with office.session_transaction() as session:
+        session["_flashes"] = [("success", "A message shown once")]
+    assert "A message shown once" in text(office.get("/dashboard/"))
+    assert "A message shown once" not in text(office.get("/dashboard/"))
 
 
 def test_csv_export_has_the_tables_rows_with_filters_applied(client, login, scenario):
