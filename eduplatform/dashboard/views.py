@@ -16,7 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from eduplatform.auth.access import roles_required
-from eduplatform.dashboard import breakdowns, exports, increments, present, service
+from eduplatform.dashboard import breakdowns, exports, increments, periods, present, service
 from eduplatform.dashboard.cache import RenderCache
 from eduplatform.dashboard.forms import filter_form
 from eduplatform.dashboard.tables import Column, Table
@@ -79,6 +79,7 @@ def _page(school_id=None, refused=None):
         return render_template("dashboard/page.html", title=title, content=content), 400
     key = (
         increments.data_version(db),
+        periods.local_now().date(),  # "this month" and "this term" move at midnight too
         request.endpoint,
         scope,
         str(get_locale()),

@@ -3,10 +3,12 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from eduplatform.dashboard import periods, service
 from tests.conftest import PASSWORD
 from tests.dashboard.conftest import THIS_YEAR, text
 
@@ -111,6 +113,23 @@ def test_the_page_follows_a_verification_at_once(client, login, scenario, work):
     assert ">5<" in before
     work.verify(scenario.other_student, "EV-102-U2")
     assert ">6<" in verified_total()
+
+
+def test_this_months_figure_starts_again_on_the_first_of_the_next_month(
+    client, login, scenario, monkeypatch
+):
+    login(scenario.office)
+
+    def this_month():
+        page = text(client.get("/dashboard/?lang=en"))
+        start = page.index('id="figure-units_verified_month"')
+        return page[start : start + 400]
+
+    assert ">0<" not in this_month()  # the scenario verified units this month
+    next_month = periods.local_now().replace(day=28) + timedelta(days=7)
+    monkeypatch.setattr(periods, "local_now", lambda: next_month)
+    monkeypatch.setattr(service, "local_now", lambda: next_month)
+    assert ">0<" in this_month()  # nothing changed in the data, but the calendar did
 
 
 def csrf_tokens(page):
