@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 400
 FONT = 11
+SMALLEST_FONT = 8  # a value label that would need less is shortened, then left out
 
 
 def _nice_top(value):
@@ -46,6 +47,25 @@ def _clip(label, length=42):
     return label if len(label) <= length else label[: length - 1] + "…"
 
 
+def _ems(text):
+    """About how many ems `text` takes: digits and Latin letters ~0.6, CJK characters 1."""
+    return sum(1.0 if ord(char) >= 0x2E80 else 0.6 for char in text) or 1
+
+
+def _fitting(value, fmt, room):
+    """(label, font size) for a bar `room` units wide: neighbouring labels never overlap.
+
+    A label too long for the bar at SMALLEST_FONT loses its decimal (49.1K becomes 49K); if
+    even that does not fit it is left out: the table beside the chart has every exact value.
+    """
+    candidates = ["<5"] if value is None else [fmt(value), fmt(value, fraction_digits=0)]
+    for shown in candidates:
+        size = min(FONT, room / _ems(shown))
+        if size >= SMALLEST_FONT:
+            return shown, round(size, 1)
+    return None, None
+
+
 def columns(chart_id, title, labels, values, fmt, css="bar"):
     """Vertical bars, one per label (months), with a value axis and each bar's value."""
     height, left, right, top, bottom = 200, 40, 6, 16, 36
@@ -69,8 +89,9 @@ def columns(chart_id, title, labels, values, fmt, css="bar"):
             f'<rect x="{x + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{bar_h:.1f}" class="{css}"/>'
         )
-        shown = "<5" if value is None else fmt(value)
-        parts.append(_text(x + slot / 2, y - 3, shown, css="value", size=min(FONT, slot / 3.2)))
+        shown, size = _fitting(value, fmt, slot * 0.95)
+        if shown:
+            parts.append(_text(x + slot / 2, y - 3, shown, css="value", size=size))
         parts.append(_text(x + slot / 2, height - bottom + 14, label[0], css="axis"))
         if label[1]:
             parts.append(_text(x + slot / 2, height - bottom + 27, label[1], css="axis"))

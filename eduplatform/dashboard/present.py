@@ -43,9 +43,9 @@ def as_of_text(moment):
     return format_datetime(moment, "d MMM y HH:mm")
 
 
-def short_number(value):
+def short_number(value, fraction_digits=1):
     """Chart labels: 4.8K, 4,8 rb, 1.7万 (the table beside the chart has them in full)."""
-    return format_compact_decimal(value, locale=get_locale(), fraction_digits=1)
+    return format_compact_decimal(value, locale=get_locale(), fraction_digits=fraction_digits)
 
 
 def _chart(draw, chart_id, title, *args, **kwargs):
