@@ -22,7 +22,7 @@ DEFAULTS = {
     "RATELIMIT_LOGIN_PER_ADDRESS": "60 per 15 minutes",
     "UPLOAD_DIR": None,  # instance/uploads when unset
     "SIGNING_KEY_FILE": None,  # Ed25519 key for credentials; instance/signing_key.pem when unset
-    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # a 15 MB photo and its form
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": list(LANGUAGES),

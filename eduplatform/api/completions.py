@@ -252,7 +252,7 @@ def create_completion(body):
 )
 def add_evidence(completion_id, files):
     """Add or replace the photo of your record while it awaits review (JPEG, PNG or WebP, at
-    most 5 MB; it is re-encoded without its metadata)."""
+    most 15 MB; it is re-encoded without its metadata)."""
     db = get_session()
     completion = load_completion(db, completion_id)
     training.attach_photo(db, actor=caller(), completion=completion, photo=files["photo"])

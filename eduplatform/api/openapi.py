@@ -40,7 +40,7 @@ outside your school answer 404, as if they did not exist.
 **Errors** are RFC 9457 problem documents (`application/problem+json`):
 `{{"type", "title", "status", "detail", "errors": [{{"field", "message"}}]}}`. Malformed JSON
 answers 400, a body that is not JSON 415, a JSON body over {MAX_JSON_BYTES // (1024 * 1024)} MB or a
-photo over 5 MB 413, refused input 422 (unknown fields too), a conflict with the record's state
+photo over 15 MB 413, refused input 422 (unknown fields too), a conflict with the record's state
 409 (for example a record reviewed already), and too many requests 429 with `Retry-After`.
 
 **Lists** are paginated with keyset cursors: `{{"items": [...], "next": "..."}}` and a

@@ -131,7 +131,10 @@ def error_page(error):
             403: _("You do not have access to this page."),
             404: _("The page was not found."),
             405: _("This action is not allowed here."),
-            413: _("The file or form is too large."),
+            413: _(
+                "The file or form is too large: a photo or file may have up to 15 MB. Go back "
+                "and choose a smaller one."
+            ),
             429: _("Too many attempts. Wait a few minutes and try again."),
             500: _(
                 "Something went wrong on our side. The team has been told; please try again later."

@@ -76,10 +76,21 @@ SCHOOL_COLUMNS = [
 
 
 def schools_table(session, filters, *, page=1, per_page=None):
-    """Every active school (one page of them, by name) with its students, units, certificates."""
+    """Every active school (one page of them, by name) with its students, units, certificates.
+
+    Like every other table, it follows the school filter: with a school chosen it has that
+    school's row only (and says so), so that an export named for a school holds no other.
+    """
     schools = select(Organization.id, Organization.name, Organization.npsn).where(
         Organization.kind == OrgKind.SCHOOL, Organization.active
     )
+    note = None
+    if filters.school is not None:
+        schools = schools.where(Organization.id == filters.school.id)
+        note = _l(
+            "Only the chosen school is shown: choose “Every school” in the filters to compare "
+            "the schools."
+        )
     everyone = session.execute(schools.order_by(Organization.name, Organization.id)).all()
     shown = everyone
     if per_page:
@@ -123,7 +134,9 @@ def schools_table(session, filters, *, page=1, per_page=None):
                 "certificates": int(certificates or 0),
             }
         )
-    return Table("schools", _l("Schools compared"), SCHOOL_COLUMNS, rows, total=len(everyone))
+    return Table(
+        "schools", _l("Schools compared"), SCHOOL_COLUMNS, rows, total=len(everyone), note=note
+    )
 
 
 # -- modules and their funnel -------------------------------------------------------------------

@@ -11,11 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eduplatform.curriculum.models import Module, Program
+from eduplatform.dashboard import periods
 from eduplatform.dashboard.periods import parse_month, year_start
 from eduplatform.errors import Invalid
 from eduplatform.people.models import Organization, OrgKind, Role
 
 MAX_MONTHS = 60
+FIRST_MONTH = "2000-01"  # no programme's data can be older: an earlier month is a typing slip
 
 
 class OutOfScope(Exception):
@@ -136,11 +138,34 @@ def _school_in_scope(session, scope, school_id):
 
 
 def _month_filters(since_text, until_text, errors):
+    """The months from and to (each "YYYY-MM" or None): from FIRST_MONTH to this month."""
     since, until = parse_month(since_text), parse_month(until_text)
+    first = parse_month(FIRST_MONTH)
+    this_month = periods.local_now().date().replace(day=1)
+    in_bounds = True
     for name, raw, parsed in (("since", since_text, since), ("until", until_text, until)):
         if raw and parsed is None:
             errors.append({"field": name, "message": _l("Enter a month as YYYY-MM.")})
-    if since and until:
+        elif parsed and parsed < first:
+            in_bounds = False
+            errors.append(
+                {
+                    "field": name,
+                    "message": _l("Choose %(month)s or a later month.", month=FIRST_MONTH),
+                }
+            )
+        elif parsed and parsed > this_month:
+            in_bounds = False
+            errors.append(
+                {
+                    "field": name,
+                    "message": _l(
+                        "Choose %(month)s (this month) or an earlier month.",
+                        month=this_month.strftime("%Y-%m"),
+                    ),
+                }
+            )
+    if since and until and in_bounds:
         if until < since:
             errors.append(
                 {"field": "until", "message": _l("The end month is before the start month.")}

@@ -32,6 +32,8 @@ def cell(value, kind="count"):
         return f"{float(value) * 100:,.1f}%".translate(_symbols())
     if kind == "month":
         return month_label(value)
+    if kind == "datetime":
+        return as_of_text(value)
     return str(value)
 
 

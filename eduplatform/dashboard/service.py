@@ -106,6 +106,8 @@ def build(session, *, actor, filters, tables=None, school_page=False):
         result.figures = figures.headline(
             session, filters, this_month=this_month, this_term=this_term
         )
+        if school_page:  # "schools taking part: 1" says nothing on a school's own page
+            result.figures = [f for f in result.figures if f.key != "schools"]
     kind_labels = _kind_labels()
     if wanted("months"):
         result.tables["months"] = breakdowns.months_table(

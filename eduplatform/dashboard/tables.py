@@ -11,7 +11,7 @@ SMALL_CELL = 5  # counts below this (but above 0) are not shown to aggregate-onl
 class Column:
     key: str
     label: object
-    kind: str = "count"  # count | hours | percent | text | month | term | code
+    kind: str = "count"  # count | hours | percent | text | month | term | code | datetime
 
 
 @dataclass

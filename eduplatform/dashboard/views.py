@@ -25,7 +25,6 @@ from eduplatform.errors import Invalid
 from eduplatform.forms import apply_errors
 from eduplatform.i18n import translated
 from eduplatform.people.models import Role
-from eduplatform.sqltypes import utcnow
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -165,7 +164,7 @@ def export(name, fmt):
     table = _figures_table(dashboard) if name == "figures" else dashboard.table(name)
     if table is None:
         abort(404)
-    now = utcnow()
+    now = periods.local_now()
     file_name = exports.file_name(name, filters.name_parts(), now, fmt)
     if fmt == "csv":
         response = Response(exports.csv_bytes(table), mimetype="text/csv")
@@ -181,14 +180,14 @@ def _figures_table(dashboard):
         Column("figure", _("Figure"), "text"),
         Column("value", _("Value")),
         Column("definition", _("How it is counted"), "text"),
-        Column("as_of", _("Data as of"), "text"),
+        Column("as_of", _("Data as of"), "datetime"),
     ]
     rows = [
         {
             "figure": str(f.label),
             "value": f.value,
             "definition": str(f.definition),
-            "as_of": f.as_of.isoformat(timespec="seconds") if f.as_of else "",
+            "as_of": f.as_of,
         }
         for f in dashboard.figures
     ]
@@ -204,6 +203,7 @@ def _about(table, filters, now):
         (_("Module"), filters.module.code if filters.module else _("Every module")),
         (_("From month"), filters.since or ""),
         (_("To month"), filters.until or ""),
-        (_("Exported at"), now.isoformat(timespec="seconds")),
+        (_("Exported at"), now),
+        (_("Time zone"), exports.zone_text(now)),
         (_("Note"), table.note or ""),
     ]

@@ -72,7 +72,14 @@ DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
 
 class PartnershipForm(Form):
     school_id = SelectField(_l("School"), coerce=str, validate_choice=False)
-    kind = SelectField(_l("Kind of partnership"), choices=choices(PARTNERSHIP_KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Kind of partnership"),
+        choices=choices(PARTNERSHIP_KIND_LABELS.items()),
+        description=_l(
+            "Sister school: the partner is another school or a university. University partner: "
+            "a university. Industry partner: a company, entered by its name."
+        ),
+    )
     partner_id = SelectField(
         _l("Partner organization on the platform"),
         coerce=str,
@@ -169,7 +176,7 @@ class ReflectionForm(Form):
 class AttachmentForm(Form):
     attachment = FileField(
         _l("File"),
-        description=_l("A PDF document or an image (JPEG, PNG, WebP), at most 5 MB."),
+        description=_l("A PDF document or an image (JPEG, PNG, WebP), at most 15 MB."),
         render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"},
     )
 

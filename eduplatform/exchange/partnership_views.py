@@ -75,6 +75,24 @@ def _partnership_form(db, partnership=None):
     return form
 
 
+# The partnership rules name the school and the partner as the API does; the form's fields
+# hold their ids.
+FORM_FIELDS = {"school": "school_id", "partner": "partner_id"}
+
+
+def _show_refusal(form, refused):
+    """Each refusal next to the form's field it is about (see eduplatform.forms.apply_errors)."""
+    apply_errors(
+        form,
+        Invalid(
+            [
+                {**e, "field": FORM_FIELDS.get(e.get("field"), e.get("field"))}
+                for e in refused.errors
+            ]
+        ),
+    )
+
+
 def _organization(db, raw, kinds=None):
     org = db.get(Organization, int(raw)) if raw and str(raw).isdigit() else None
     return org if org is None or kinds is None or org.kind in kinds else None
@@ -116,7 +134,7 @@ def partnership_new():
             )
         except Invalid as refused:
             db.rollback()
-            apply_errors(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(_("The partnership was recorded."), "success")
             return redirect(url_for("exchange.partnership", partnership_id=partnership.id))
@@ -161,7 +179,7 @@ def partnership_edit(partnership_id):
             )
         except Invalid as refused:
             db.rollback()
-            apply_errors(form, refused)
+            _show_refusal(form, refused)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("exchange.partnership", partnership_id=partnership.id))

@@ -19,6 +19,8 @@ from eduplatform.sqltypes import utcnow
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
 MAX_CONTACTS = 10
+# The programme twins the city's schools with each other and with the partner university.
+SISTER_SCHOOL_PARTNERS = frozenset({OrgKind.SCHOOL, OrgKind.UNIVERSITY})
 
 
 def parse_contacts(text):
@@ -75,14 +77,14 @@ def _partnership_errors(*, school, kind, partner, partner_name, fields):
     elif partner is not None:
         if school is not None and partner.id == school.id:
             errors.add("partner", _l("A school cannot be its own partner."))
-        elif partner.kind == OrgKind.OFFICE:
-            errors.add("partner", _l("The education office cannot be a partner."))
-        elif kind == PartnershipKind.SISTER_SCHOOL and partner.kind != OrgKind.SCHOOL:
-            errors.add("partner", _l("A sister-school partner is a school."))
+        elif kind == PartnershipKind.SISTER_SCHOOL and partner.kind not in SISTER_SCHOOL_PARTNERS:
+            errors.add("partner", _l("A sister-school partner is a school or a university."))
         elif kind == PartnershipKind.UNIVERSITY and partner.kind != OrgKind.UNIVERSITY:
             errors.add("partner", _l("A university partner is a university."))
         elif kind == PartnershipKind.INDUSTRY:
             errors.add("partner", _l("Record an industry partner by its name."))
+        elif partner.kind == OrgKind.OFFICE:
+            errors.add("partner", _l("The education office cannot be a partner."))
     else:
         check_length(errors, "partner_name", partner_name, 200)
     areas = fields["areas"]

@@ -4,6 +4,7 @@ Partnership pages live in exchange.partnership_views and the pages of a single a
 exchange.activity_views, both on this blueprint.
 """
 
+import re
 from datetime import date, timedelta
 
 from babel.dates import get_day_names
@@ -150,17 +151,43 @@ def _weekday_names():
     return [names[day] for day in range(7)]  # Monday first, like the grid
 
 
+MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+CALENDAR_YEARS = (2000, 2100)
+
+
+def _calendar_month(raw, today):
+    """(first day of the asked month, None), or (None, why the month was refused)."""
+    if not raw:
+        return today.replace(day=1), None
+    match = MONTH_RE.match(raw)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None, _("Enter a month as YYYY-MM.")
+    first, last = CALENDAR_YEARS
+    if not first <= int(match.group(1)) <= last:
+        return None, _(
+            "Choose a month from %(first)s to %(last)s.", first=f"{first}-01", last=f"{last}-12"
+        )
+    return date(int(match.group(1)), int(match.group(2)), 1), None
+
+
 @bp.route("/calendar")
 @roles_required(*STAFF)
 def month_calendar():
     db = get_session()
     today = date.today()
-    try:
-        year, month = (int(p) for p in request.args.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    raw_month = request.args.get("month", "").strip()
+    first, month_error = _calendar_month(raw_month, today)
     filters = queries.ActivityFilters.from_args(request.args)
+    if month_error:
+        page = render_template(
+            "exchange/calendar.html",
+            first=None,
+            month_value=raw_month,
+            month_error=month_error,
+            filters=filters,
+            **_filter_choices(db),
+        )
+        return page, 400
     rows, by_day = queries.activities_in_month(
         db, viewer=current_user, filters=filters, year=first.year, month=first.month
     )

@@ -21,7 +21,10 @@ ORG_KIND_LABELS = {
 class UserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    # No role is preselected: a form sent without one must not make anyone an administrator.
+    role = SelectField(
+        _l("Role"), choices=choices(ROLE_LABELS.items(), blank="—"), validators=[DataRequired()]
+    )
     organization_id = SelectField(_l("Organization"), coerce=str, validate_choice=True)
     nisn = StringField(
         _l("NISN (students)"),
@@ -39,7 +42,9 @@ class UserForm(Form):
 class UserEditForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    role = SelectField(
+        _l("Role"), choices=choices(ROLE_LABELS.items(), blank="—"), validators=[DataRequired()]
+    )
     organization_id = SelectField(_l("Organization"), coerce=str)
 
 

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +38,15 @@ HEADER_NAMES = {
 HEADERS = {name: key for key, names in HEADER_NAMES.items() for name in names}
 # A numbering column ("No") is what school exports start with; it carries nothing to import.
 IGNORED_HEADERS = {"no", "nomor", "#"}
-REQUIRED = {"nisn": "NISN", "full_name": _l("full name")}
+# The headers the upload form's help text tells teachers to type ("Columns: NISN, Nama, ...").
+COLUMN_NAMES = {
+    "nisn": "NISN",
+    "full_name": "Nama",
+    "email": "Email",
+    "gender": "Jenis kelamin",
+    "birth_date": "Tanggal lahir",
+}
+REQUIRED = ("nisn", "full_name")
 GENDER_NAMES = {
     "L": ("l", "lk", "laki-laki", "laki laki", "pria", "m", "male"),
     "P": ("p", "pr", "perempuan", "wanita", "f", "female"),
@@ -184,18 +194,27 @@ def _read_headers(header):
             )
         else:
             columns[ours], headers[ours] = index, text
-    for key, label in REQUIRED.items():
+    for key in REQUIRED:
         if key not in columns:
-            errors.append(
-                {
-                    "row": 1,
-                    "column": str(label),
-                    "message": _l('The column "%(name)s" is missing.', name=label),
-                }
-            )
+            errors.append({"row": 1, "column": COLUMN_NAMES[key], "message": _missing(key)})
     if errors:
         raise RosterError(errors)
     return columns, headers
+
+
+def _missing(key):
+    """The column named as the help text spells it, with the other spellings that match it."""
+    name = COLUMN_NAMES[key]
+    others = [n for n in HEADER_NAMES[key] if n != _header_key(name)]
+    if not others:
+        return _l('The column "%(name)s" is missing.', name=name)
+    locale = get_locale() or "en"
+    spelled = format_list([f'"{n.capitalize()}"' for n in others], style="or", locale=locale)
+    return _l(
+        'The column "%(name)s" is missing. It may also be called %(names)s.',
+        name=name,
+        names=spelled,
+    )
 
 
 def _read_records(records):

@@ -132,6 +132,39 @@ def _user_errors(session, *, email, full_name, role, org, nisn, password, exclud
     return errors
 
 
+def check_user(
+    session: Session,
+    *,
+    email,
+    full_name,
+    role,
+    organization=None,
+    nisn=None,
+    password=None,
+    user=None,
+):
+    """Every problem create_user (or, given `user`, update_user) would refuse; writes nothing.
+
+    Forms call it when their own checks failed, so that all problems show at once.
+    """
+    if user is None:
+        email = normalize_email(email)
+        nisn = (nisn or "").strip() or None
+    else:
+        email = normalize_email(email) if email is not None else user.email
+        nisn = user.nisn if role == Role.STUDENT else None
+    return _user_errors(
+        session,
+        email=email,
+        full_name=(full_name or "").strip(),
+        role=role,
+        org=organization,
+        nisn=nisn,
+        password=password,
+        exclude_id=user.id if user is not None else None,
+    )
+
+
 def create_user(
     session: Session,
     *,
@@ -146,20 +179,20 @@ def create_user(
     commit=True,
 ):
     """Create a user; students may come without email and activate with their NISN later."""
-    email = normalize_email(email)
-    nisn = (nisn or "").strip() or None
-    full_name = (full_name or "").strip()
-    errors = _user_errors(
+    errors = check_user(
         session,
         email=email,
         full_name=full_name,
         role=role,
-        org=organization,
+        organization=organization,
         nisn=nisn,
         password=password,
     )
     if errors:
         raise Invalid(errors)
+    email = normalize_email(email)
+    nisn = (nisn or "").strip() or None
+    full_name = (full_name or "").strip()
     user = User(
         email=email,
         full_name=full_name,
@@ -186,20 +219,13 @@ def create_user(
 
 def update_user(session: Session, *, actor, user, full_name, role, organization, email=None):
     """Change a user's name, email, role and organization (admin); role changes are audited."""
-    email = normalize_email(email) if email is not None else user.email
-    full_name = (full_name or "").strip()
-    errors = _user_errors(
-        session,
-        email=email,
-        full_name=full_name,
-        role=role,
-        org=organization,
-        nisn=user.nisn if role == Role.STUDENT else None,
-        password=None,
-        exclude_id=user.id,
+    errors = check_user(
+        session, email=email, full_name=full_name, role=role, organization=organization, user=user
     )
     if errors:
         raise Invalid(errors)
+    email = normalize_email(email) if email is not None else user.email
+    full_name = (full_name or "").strip()
     old_role = user.role
     user.full_name, user.email, user.role = full_name, email, role
     user.organization_id = organization.id if organization else None

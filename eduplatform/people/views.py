@@ -20,9 +20,25 @@ from eduplatform.people.models import Role, User
 
 bp = Blueprint("people", __name__, url_prefix="/admin")
 
+# The service names the organization "organization"; the form's field is organization_id.
+FORM_FIELDS = {"organization": "organization_id"}
+
 
 def _organization(db, raw):
     return db.get(service.Organization, int(raw)) if raw and raw.isdigit() else None
+
+
+def _show_errors(form, errors):
+    """Put the service's errors on the form's fields; a field WTForms already faulted keeps
+    its one message (no "This field is required." followed by "Enter the full name.")."""
+    errors = [{**e, "field": FORM_FIELDS.get(e.get("field"), e.get("field"))} for e in errors]
+    faulted = {field.name for field in form if field.errors}
+    apply_errors(form, Invalid([e for e in errors if e["field"] not in faulted]))
+
+
+def _refused_by_form(form):
+    """A submission WTForms refused (CSRF aside): the service's problems are wanted as well."""
+    return form.is_submitted() and "csrf_token" not in form.errors
 
 
 @bp.route("/users")
@@ -42,6 +58,23 @@ def users():
     )
 
 
+def _user_values(db, form):
+    return {
+        "full_name": form.full_name.data,
+        "email": form.email.data,
+        "role": form.role.data,
+        "organization": _organization(db, form.organization_id.data),
+    }
+
+
+def _new_user_values(db, form):
+    return {
+        **_user_values(db, form),
+        "nisn": form.nisn.data,
+        "password": form.password.data or None,
+    }
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def create_user():
@@ -51,21 +84,14 @@ def create_user():
     form.organization_id.choices = organization_choices(active, "—")
     if form.validate_on_submit():
         try:
-            user = service.create_user(
-                db,
-                actor=current_user,
-                email=form.email.data,
-                full_name=form.full_name.data,
-                role=form.role.data,
-                organization=_organization(db, form.organization_id.data),
-                nisn=form.nisn.data,
-                password=form.password.data or None,
-            )
+            user = service.create_user(db, actor=current_user, **_new_user_values(db, form))
         except Invalid as refused:
-            apply_errors(form, refused)
+            _show_errors(form, refused.errors)
         else:
             flash(_("Account created for %(name)s.", name=user.full_name), "success")
             return redirect(url_for("people.users"))
+    elif _refused_by_form(form):
+        _show_errors(form, service.check_user(db, **_new_user_values(db, form)))
     return render_template("people/user_form.html", form=form, user=None)
 
 
@@ -78,21 +104,15 @@ def edit_user(user_id):
     form.organization_id.choices = organization_choices(service.list_organizations(db), "—")
     if form.validate_on_submit():
         try:
-            service.update_user(
-                db,
-                actor=current_user,
-                user=user,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                role=form.role.data,
-                organization=_organization(db, form.organization_id.data),
-            )
+            service.update_user(db, actor=current_user, user=user, **_user_values(db, form))
         except Invalid as refused:
             db.rollback()
-            apply_errors(form, refused)
+            _show_errors(form, refused.errors)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("people.users"))
+    elif _refused_by_form(form):
+        _show_errors(form, service.check_user(db, user=user, **_user_values(db, form)))
     return render_template("people/user_form.html", form=form, user=user)
 
 

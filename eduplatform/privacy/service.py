@@ -85,6 +85,43 @@ def _audit_events(session, student, held):
     return session.exec(query.order_by(events.c.id)).all()
 
 
+# Plain names of the tables that can hold a person's data, for the admin's page: every table
+# with a foreign key to user.id, and user itself. A test holds this to the schema.
+TABLE_LABELS = {  # in the order the page lists them: the person, learning, exchange, the rest
+    "user": _l("Account and personal details"),
+    "user_session": _l("Sign-in sessions"),
+    "activation_code": _l("Activation codes"),
+    "api_token": _l("API tokens"),
+    "enrollment": _l("Class enrolments"),
+    "unit_completion": _l("Logged units"),
+    "certificate": _l("Certificates"),
+    "skills_passport": _l("Skills passport and guardian consent"),
+    "activity_participant": _l("Exchange activities taken part in"),
+    "activity_reflection": _l("Exchange reflections"),
+    "activity_attachment": _l("Exchange attachments uploaded"),
+    "exchange_activity": _l("Exchange activities set up or reported"),
+    "partnership": _l("Exchange partnerships set up"),
+    "cohort_teacher": _l("Classes taught"),
+    "module_version": _l("Module versions written or published"),
+    "school_feed_key": _l("School calendar addresses created"),
+    "audit_event": _l("Audit log entries"),
+}
+
+
+def table_label(name):
+    """The plain name of a table; one without a label shows as words, never as `a_b_c`."""
+    label = TABLE_LABELS.get(name)
+    if label is not None:
+        return label
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+def table_order(name):
+    """Where a table comes on the admin's page: as listed above, one without a label last."""
+    order = list(TABLE_LABELS)
+    return order.index(name) if name in TABLE_LABELS else len(order)
+
+
 def held_counts(session, student):
     """[(table name, rows)] of what is held about the student, for the admin's page."""
     held = _rows_referencing(session, student)

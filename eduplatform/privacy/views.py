@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eduplatform.auth.access import roles_required
@@ -14,23 +13,6 @@ from eduplatform.privacy import service
 from eduplatform.privacy.forms import AnonymiseForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/students")
-
-# Readable names of the tables that hold a person's data; a new table shows its own name.
-TABLE_LABELS = {
-    "user": _l("Account and personal details"),
-    "activation_code": _l("Activation codes"),
-    "activity_attachment": _l("Exchange attachments uploaded"),
-    "activity_participant": _l("Exchange activities taken part in"),
-    "activity_reflection": _l("Exchange reflections"),
-    "api_token": _l("API tokens"),
-    "audit_event": _l("Audit log entries"),
-    "certificate": _l("Certificates"),
-    "cohort_teacher": _l("Classes taught"),
-    "enrollment": _l("Class enrolments"),
-    "skills_passport": _l("Skills passport and guardian consent"),
-    "unit_completion": _l("Logged units"),
-    "user_session": _l("Sign-in sessions"),
-}
 
 
 def _student_or_404(db, student_id):
@@ -46,7 +28,8 @@ def student(student_id):
     db = get_session()
     student = _student_or_404(db, student_id)
     counts = service.held_counts(db, student)
-    held = [(TABLE_LABELS.get(name, name), name, rows) for name, rows in counts]
+    counts = sorted(counts, key=lambda count: service.table_order(count[0]))
+    held = [(service.table_label(name), rows) for name, rows in counts]
     return render_template(
         "privacy/student.html",
         student=student,

@@ -22,8 +22,11 @@ class LogUnitForm(Form):
     )
     photo = FileField(
         _l("Photo of your work (optional)"),
-        description=_l("JPEG, PNG or WebP, at most 5 MB."),
-        render_kw={"accept": "image/*", "capture": "environment"},
+        description=_l(
+            "JPEG, PNG or WebP, at most 15 MB. A big photo is made smaller on the phone before "
+            "it is sent."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
 
 

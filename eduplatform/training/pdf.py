@@ -4,7 +4,7 @@ import io
 import re
 
 import segno
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
@@ -127,7 +127,7 @@ def certificate_pdf(view, *, verify_url, locale):
         _(
             "%(units)d units, %(hours)s hours of verified practical work",
             units=len(view.units),
-            hours=f"{float(view.hours):g}",
+            hours=format_decimal(float(view.hours)),  # 6,5 in Indonesian
         ),
         12,
         colour=MUTED,

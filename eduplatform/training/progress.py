@@ -63,6 +63,21 @@ class ModuleProgress:
         return sum(1 for u in self.units if u.state == UnitState.VERIFIED)
 
     @property
+    def waiting(self):
+        """Units logged and waiting for the teacher's review."""
+        return sum(1 for u in self.units if u.state == UnitState.SUBMITTED)
+
+    @property
+    def rejected(self):
+        """Units the teacher rejected, to be logged again."""
+        return sum(1 for u in self.units if u.state == UnitState.REJECTED)
+
+    @property
+    def needs_attention(self):
+        """Whether the student should see this module open: something waits or was rejected."""
+        return bool(self.waiting or self.rejected)
+
+    @property
     def percent(self):
         return round(100 * self.verified / self.total) if self.total else 0
 
@@ -180,11 +195,8 @@ class _Rules:
             if record is not None:
                 return UnitProgress(unit, state, record)
         latest = rows[-1] if rows else None
-        missing = [
-            self.units_by_id[r] for r in self.prerequisites.get(unit.id, []) if r not in verified
-        ]
-        if missing:
-            return UnitProgress(unit, UnitState.LOCKED, latest, missing, LockReason.PREREQUISITES)
+        # The high-voltage safety rule comes first: it is the reason a student must see even
+        # when the unit's own prerequisites are missing too.
         needs_safety = unit.safety_critical and (
             self.safety is None or unit.version_id != self.safety.id
         )
@@ -192,6 +204,11 @@ class _Rules:
             missing = [u for u in self.safety_units if u.id not in verified]
             if missing or self.safety is None:
                 return UnitProgress(unit, UnitState.LOCKED, latest, missing, LockReason.SAFETY)
+        missing = [
+            self.units_by_id[r] for r in self.prerequisites.get(unit.id, []) if r not in verified
+        ]
+        if missing:
+            return UnitProgress(unit, UnitState.LOCKED, latest, missing, LockReason.PREREQUISITES)
         if latest is not None and latest.status == CompletionStatus.REJECTED:
             return UnitProgress(unit, UnitState.REJECTED, latest)
         return UnitProgress(unit, UnitState.NOT_STARTED, latest)

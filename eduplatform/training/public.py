@@ -1,29 +1,68 @@
 """Pages anyone may open without an account: certificate checks, the signing key, passports."""
 
+import re
+from urllib.parse import unquote
+
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from eduplatform.db import get_session
 from eduplatform.extensions import limiter
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.training import service
+from eduplatform.training.certificates import CODE_LENGTH
 from eduplatform.training.credentials import CONTEXTS
 
 bp = Blueprint("public", __name__)
 
 LOOKUP_LIMIT = "60 per minute"
+ECHO_LIMIT = 40  # characters of a refused code shown back: a pasted essay must not widen the page
+REFILL_LIMIT = 100  # longer input is not put back into the field either
+
+# A pasted link to a certificate page (any scheme and host, perhaps a query or fragment).
+VERIFY_LINK = re.compile(r"(?:^|/)verify/([^/?#\s]+)", re.IGNORECASE)
+
+
+def code_from_input(raw):
+    """The code in what was typed: the code itself, or taken from a pasted /verify/<code> link."""
+    raw = raw.strip()
+    match = VERIFY_LINK.search(raw)
+    return unquote(match.group(1)) if match else raw
+
+
+def lookup_problem(raw):
+    """Why a typed code leads to no certificate: "empty", "format" or "unknown"."""
+    compact = re.sub(r"[\s-]", "", raw).upper()
+    if not compact:
+        return "empty"
+    if len(compact) != CODE_LENGTH or not re.fullmatch(r"[A-Z0-9]+", compact):
+        return "format"
+    return "unknown"
+
+
+def refused(raw, status):
+    """The lookup form again, saying why the code leads nowhere (raw is echoed only in part)."""
+    shown = raw if len(raw) <= ECHO_LIMIT else raw[: ECHO_LIMIT - 1] + "…"
+    page = render_template(
+        "training/verify_lookup.html",
+        raw=raw if len(raw) <= REFILL_LIMIT else "",
+        shown=shown,
+        problem=lookup_problem(raw),
+    )
+    return page, status
 
 
 @bp.route("/verify")
 @limiter.limit(LOOKUP_LIMIT)
 def lookup():
-    """A form to type a certificate's code; a typed code goes to its page."""
+    """A form to type a certificate's code; a typed code (or pasted link) goes to its page."""
     raw = request.args.get("code")
     if raw is not None:
+        raw = code_from_input(raw)
         code = service.normalize_code(raw)
         if code:
             return redirect(url_for("public.certificate", code=code))
-        return render_template("training/verify_lookup.html", raw=raw, invalid=True), 422
-    return render_template("training/verify_lookup.html", raw="", invalid=False)
+        return refused(raw, 422)
+    return render_template("training/verify_lookup.html", raw="", problem=None)
 
 
 @bp.route("/verify/<code>")
@@ -33,7 +72,7 @@ def certificate(code):
     db = get_session()
     found = service.find_certificate(db, code)
     if found is None:
-        return render_template("training/verify_lookup.html", raw=code, invalid=True), 404
+        return refused(code, 404)
     if found.code != code:
         return redirect(url_for("public.certificate", code=found.code))
     return render_template("training/verify.html", view=service.certificate_view(db, found))

@@ -137,7 +137,7 @@ def review(completion_id):
             flash(str(conflict), "error")
             return redirect(url_for("teaching.review", completion_id=completion.id))
         else:
-            return redirect(url_for("teaching.queue"))
+            return redirect(_next_to_review(db))
     unit = db.get(Unit, completion.unit_id)
     version, module = unit_context(db, unit)
     return render_template(
@@ -151,6 +151,15 @@ def review(completion_id):
         reviewer=db.get(User, completion.reviewer_id) if completion.reviewer_id else None,
         may_review=may_review,
     ), (422 if form.errors else 200)
+
+
+def _next_to_review(db):
+    """The oldest record still waiting in the teacher's school, or the queue when none is left:
+    a teacher going through the morning's photos goes from one to the next."""
+    rows, _total = service.review_queue(db, school_id=school_scope(current_user), per_page=1)
+    if rows:
+        return url_for("teaching.review", completion_id=rows[0].completion.id)
+    return url_for("teaching.queue")
 
 
 # Progress: cohorts, the matrix, one student.

@@ -95,7 +95,8 @@ def log_unit(unit_id):
             form.form_errors.append(str(conflict))
         else:
             flash(_("Saved. Your teacher will review it."), "success")
-            return redirect(url_for("core.home", _anchor=f"module-{module.id}"))
+            # ?open= opens that module's <details> (an anchor alone cannot, without JavaScript).
+            return redirect(url_for("core.home", open=module.id, _anchor=f"module-{module.id}"))
     return render_template(
         "training/log_unit.html",
         form=form,

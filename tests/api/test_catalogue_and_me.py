@@ -59,8 +59,9 @@ def test_progress_shows_each_units_state(api, world, verified, logged):
     assert states["EV-101-U2"]["state"] == "submitted"
     assert states["EV-102-U1"]["state"] == "not_started" and states["EV-102-U1"]["can_log"]
     locked = states["EV-102-U2"]
-    assert locked["state"] == "locked" and locked["locked_reason"] == "prerequisites"
-    assert locked["missing"] == ["EV-102-U1"]
+    # It waits for EV-102-U1 as well, but the high-voltage safety rule is the reason given.
+    assert locked["state"] == "locked" and locked["locked_reason"] == "safety"
+    assert locked["missing"] == ["EV-101-U2"]
     first = body["modules"][0]
     assert (first["verified"], first["total"], first["percent"]) == (1, 2, 50)
 

@@ -131,9 +131,9 @@ def test_evidence_must_be_multipart_and_a_photo(api, world, logged):
     assert problem(text)["errors"][0]["field"] == "photo"
 
 
-def test_a_photo_over_5_mb_answers_413(api, world, logged):
+def test_a_photo_over_15_mb_answers_413(api, world, logged):
     completion = logged("EV-101-U1")
-    photo = b"\xff\xd8" + b"0" * (5 * 1024 * 1024 + 10)
+    photo = b"\xff\xd8" + b"0" * (15 * 1024 * 1024 + 10)
     body = (
         b'--xx\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n'
         b"Content-Type: image/jpeg\r\n\r\n" + photo + b"\r\n--xx--\r\n"

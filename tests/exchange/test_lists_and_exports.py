@@ -84,7 +84,7 @@ def test_month_calendar_places_activities_on_their_days(client, login, world, pl
     assert march.count(">Three-day visit</a>") == 2  # the calendar cell of 1 March and the list
     february = text(client.get("/exchange/calendar?month=2026-02"))
     assert february.count(">Three-day visit</a>") == 3  # 27 and 28 February, and the list
-    assert client.get("/exchange/calendar?month=garbage").status_code == 200
+    assert client.get("/exchange/calendar?month=garbage").status_code == 400
 
 
 def test_ics_feed_needs_the_schools_key_and_carries_no_names(client, login, db, world, plan):

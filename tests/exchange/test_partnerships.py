@@ -74,20 +74,37 @@ def test_bad_partnership_input_names_the_field_and_writes_nothing(db, world, fie
     assert _count(db, Partnership) == before
 
 
+def test_a_sister_school_partner_is_a_school_or_a_university(db, world):
+    with_university = partnerships.create_partnership(
+        db, actor=world.office, school=world.school, kind="sister_school", partner=world.university
+    )
+    with_school = partnerships.create_partnership(
+        db,
+        actor=world.office,
+        school=world.school,
+        kind="sister_school",
+        partner=world.other_school,
+    )
+    assert with_university.partner_id == world.university.id
+    assert with_school.partner_id == world.other_school.id
+
+
 def test_partner_organization_must_fit_the_kind(db, world):
-    with pytest.raises(Invalid) as refused:
-        partnerships.create_partnership(
-            db,
-            actor=world.office,
-            school=world.school,
-            kind="sister_school",
-            partner=world.university,
-        )
-    assert refused.value.for_field("partner")
-    with pytest.raises(Invalid):
-        partnerships.create_partnership(
-            db, actor=world.office, school=world.school, kind="sister_school", partner=world.school
-        )
+    office = db.get(Organization, world.office.organization_id)
+    before = _count(db, Partnership)
+    for kind, partner in [
+        ("sister_school", office),
+        ("sister_school", world.school),  # its own partner
+        ("university", world.other_school),
+        ("university", office),
+        ("industry", world.university),
+    ]:
+        with pytest.raises(Invalid) as refused:
+            partnerships.create_partnership(
+                db, actor=world.office, school=world.school, kind=kind, partner=partner
+            )
+        assert refused.value.for_field("partner"), (kind, partner.kind)
+    assert _count(db, Partnership) == before
 
 
 def test_a_named_university_partner_can_join_the_platform(db, world):

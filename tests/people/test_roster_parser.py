@@ -144,7 +144,7 @@ def test_blank_lines_are_skipped_but_keep_row_numbers():
         (b"NISN,Name\n", "column names but no students"),
         (b"NISN,Name,Hobby\n0012345678,A,chess\n", 'Unknown column "Hobby"'),
         (b"Name,Email\nA,a@x.org\n", 'The column "NISN" is missing.'),
-        (b"NISN,Email\n0012345678,a@x.org\n", 'The column "full name" is missing.'),
+        (b"NISN,Email\n0012345678,a@x.org\n", 'The column "Nama" is missing.'),
         (b"NISN,Nama,Name\n0012345678,A,B\n", "appears twice"),
         ("NISN;Nama\n0012345678;Müller\n".encode("cp1252"), "CSV UTF-8"),
         (b"\x00\x01\x02binary\x00", "neither a CSV nor an XLSX"),
@@ -158,6 +158,24 @@ def test_file_level_problems_raise_roster_error(data, message):
         parse_roster(data)
     assert message in _messages(refused.value.errors)
     assert isinstance(refused.value, Invalid)
+
+
+def test_a_missing_column_is_named_as_the_help_text_spells_it_with_its_aliases():
+    with pytest.raises(RosterError) as refused:
+        parse_roster(b"NISN,Nama Murid\n0012345678,Siti\n")
+    missing = [e for e in refused.value.errors if "missing" in str(e["message"])]
+    assert [e["column"] for e in missing] == ["Nama"]
+    message = str(missing[0]["message"])
+    assert message.startswith('The column "Nama" is missing.')
+    for alias in ("Nama lengkap", "Nama siswa", "Name", "Full name"):
+        assert f'"{alias}"' in message
+        parse_roster(f"NISN,{alias}\n0012345678,Siti\n".encode())  # each one is accepted
+
+
+def test_a_missing_column_without_aliases_lists_none():
+    with pytest.raises(RosterError) as refused:
+        parse_roster(b"Nama\nSiti\n")
+    assert [str(e["message"]) for e in refused.value.errors] == ['The column "NISN" is missing.']
 
 
 def test_header_problems_point_at_row_1_and_the_column():

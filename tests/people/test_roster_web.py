@@ -86,6 +86,15 @@ def test_file_level_problems_show_on_the_upload_page(client, login, world):
     assert "Row 1" in page
 
 
+def test_a_missing_column_is_named_as_the_upload_help_tells(client, login, world):
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, b"NISN;Siswa\n0012345678;Siti\n").get_data(as_text=True)
+    assert "Columns: NISN, Nama," in page  # the help text under the file field
+    assert "column Nama: The column &#34;Nama&#34; is missing." in page
+    assert "&#34;Nama lengkap&#34;" in page and "&#34;Full name&#34;" in page
+    assert "full name&#34; is missing" not in page
+
+
 def test_text_from_the_file_is_escaped_on_the_page(client, login, world):
     login(world.teacher)
     page = _upload(client, world.cohort.id, b"NISN;Nama;<b>x</b>\n").get_data(as_text=True)

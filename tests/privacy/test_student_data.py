@@ -3,6 +3,7 @@
 import html
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from eduplatform.audit.models import AuditEvent
 from eduplatform.db import get_engine
 from eduplatform.ops.backup import table_checksums
 from eduplatform.people.models import ActivationCode, User, UserSession
+from eduplatform.privacy.service import TABLE_LABELS, held_counts, table_label
 from eduplatform.training.models import Certificate, SkillsPassport, UnitCompletion
 from tests.conftest import PASSWORD
 
@@ -265,13 +267,62 @@ def test_privacy_pages_answer_404_for_accounts_that_are_not_students(client, wor
     assert client.get("/admin/students/999999/privacy").status_code == 404
 
 
+def main_of(body):
+    return body.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+
+
+def held_table_cells(body):
+    """The first cell of each row of the "What is held" table, as text."""
+    table = main_of(body).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    return [html.unescape(re.findall(r"<td>(.*?)</td>", row, flags=re.S)[0]) for row in rows]
+
+
 def test_the_privacy_page_lists_what_is_held(client, world):
     sign_in(client, world.admin)
     page = client.get(f"/admin/students/{world.a.student.id}/privacy?lang=en")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "unit_completion" in body and "Logged units" in body
+    labels = held_table_cells(body)
+    assert labels[0] == "Account and personal details" and labels[-1] == "Audit log entries"
+    assert "Logged units" in labels and "School calendar addresses created" in labels
     assert "Download everything held (zip)" in body
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "zh"])
+def test_the_privacy_page_names_no_database_table(client, world, lang):
+    """An admin answering a guardian reads plain words: no table names, no "Table" column."""
+    sign_in(client, world.admin)
+    body = client.get(f"/admin/students/{world.a.student.id}/privacy?lang={lang}")
+    body = body.get_data(as_text=True)
+    names = set(referencing_tables()) | {"user"}
+    labels = held_table_cells(body)
+    assert len(labels) == len(names)  # a row for each table, empty ones included
+    for label in labels:
+        assert label.strip() and label not in names and "_" not in label, label
+    main = main_of(body)
+    assert "<code>" not in main
+    # Words that are also English ("user", "partnership" in "Exchange partnerships") aside:
+    for name in names - {"user", "certificate", "enrollment", "partnership"}:
+        assert name not in main, name  # e.g. unit_completion, school_feed_key
+
+
+def test_every_table_held_about_a_student_has_a_plain_label(world, db):
+    """A table added to the schema with a foreign key to user must be given a label here."""
+    expected = set(referencing_tables()) | {"user", AuditEvent.__tablename__}
+    returned = {name for name, _rows in held_counts(db, world.a.student)}
+    assert returned == expected  # what the page can show is exactly what the schema holds
+    missing = sorted(expected - set(TABLE_LABELS))
+    assert not missing, f"add a label to privacy.service.TABLE_LABELS for {missing}"
+    for name in expected:
+        assert table_label(name) is TABLE_LABELS[name]
+        assert str(TABLE_LABELS[name]) != name
+
+
+def test_a_table_without_a_label_shows_as_words():
+    assert table_label("school_feed_key") is TABLE_LABELS["school_feed_key"]
+    assert str(table_label("evidence_review_note")) == "Evidence review note"
+    assert str(table_label("grade")) == "Grade"
 
 
 def test_the_account_page_of_a_student_links_to_the_privacy_page(client, world):

@@ -178,10 +178,10 @@ def test_hours_above_24_are_refused_by_the_database_too(db, training, log):
 
 
 def test_a_photo_over_5_mb_is_refused_and_nothing_is_stored(app, db, training, log):
-    big = io.BytesIO(b"\xff\xd8" + b"0" * (5 * 1024 * 1024))
+    big = io.BytesIO(b"\xff\xd8" + b"0" * (15 * 1024 * 1024))
     with pytest.raises(Invalid) as refused:
         log("EV-101-U1", photo=big)
-    assert "5 MB" in str(refused.value.for_field("photo")[0])
+    assert "15 MB" in str(refused.value.for_field("photo")[0])
     assert completions_count(db) == 0
     assert not any(Path(app.config["UPLOAD_DIR"]).glob("*"))
 

@@ -1,10 +1,13 @@
 """The student's pages: home with unit states, the phone logging form, evidence photos."""
 
 import io
+import os
 import re
 
 from PIL import Image
 from sqlmodel import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from eduplatform.training.models import UnitCompletion
 from tests.training.conftest import TODAY, completions_count, jpeg_bytes
@@ -50,7 +53,17 @@ def test_student_home_lists_modules_with_progress_and_each_units_state(
         "EV-102-U1": "submitted",
         "EV-102-U2": "locked",
     }
-    assert "Verify these units first: EV-102-U1" in page
+    # EV-102-U2 waits for EV-102-U1 too, but the safety rule is the reason a student must see.
+    assert "Verify the high-voltage safety units first: EV-101-U2" in page
+    assert "Verify these units first: EV-102-U1" not in page
+
+
+def test_a_unit_waiting_for_another_says_which(client, login, training, verified):
+    verified("EV-101-U1")
+    verified("EV-101-U2")
+    login(training.student)
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Verify these units first: EV-102-U1" in page  # safety done: the prerequisite
 
 
 def test_locked_safety_critical_unit_says_which_safety_units_are_missing(
@@ -86,7 +99,10 @@ def test_logging_page_is_made_for_a_phone_camera_with_todays_date(client, login,
     login(training.student)
     unit = training.units["EV-101-U1"]
     page = client.get(f"/training/units/{unit.id}/log?lang=en").get_data(as_text=True)
-    assert 'accept="image/*"' in page and 'capture="environment"' in page
+    # The camera or a photo already taken (no capture=: a group member may have taken it);
+    # the types the server takes, so that a phone converts HEIC to JPEG when picking.
+    assert 'accept="image/jpeg,image/png,image/webp"' in page and "capture=" not in page
+    assert "data-shrink" in page and "js/photo.js" in page  # big photos shrink before sending
     assert f'value="{TODAY.isoformat()}"' in page and f'max="{TODAY.isoformat()}"' in page
     assert 'enctype="multipart/form-data"' in page
     assert 'inputmode="decimal"' in page
@@ -118,6 +134,34 @@ def test_student_logs_a_unit_with_a_photo_that_is_cleaned_before_storage(
     assert b"Exif" not in data and b"PhoneMaker" not in data
     with Image.open(io.BytesIO(data)) as image:
         assert max(image.size) <= 1600
+
+
+def test_a_camera_sized_photo_is_taken_without_the_browser_shrinking_it(
+    app, client, login, db, training
+):
+    """Without the page's script (an old browser) a phone's 8 MB photo still goes through."""
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    size = (3000, 2300)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(buffer, "JPEG", quality=97)
+    assert buffer.tell() > 8 * 1024 * 1024
+    buffer.seek(0)
+    # Encoded in memory: the test client would spool a body this big to a temporary file
+    # that it never closes.
+    boundary, body = encode_multipart(
+        MultiDict(_form(unit, photo=FileStorage(buffer, "IMG_0002.jpg", "photo", "image/jpeg")))
+    )
+    response = client.post(
+        f"/training/units/{unit.id}/log",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 302
+    (stored,) = _uploads(app)
+    with Image.open(stored) as image:
+        assert max(image.size) == 1600
+    assert stored.stat().st_size < 1024 * 1024
 
 
 def test_photo_is_served_only_to_the_student_their_schools_teachers_and_the_office(

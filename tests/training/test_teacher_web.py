@@ -67,6 +67,19 @@ def test_teacher_approves_from_the_review_page(client, login, db, training, log)
     assert _status(db, completion) == "verified"
 
 
+def test_after_a_decision_the_next_waiting_record_opens_then_the_queue(
+    client, login, db, training, log
+):
+    first, second = log("EV-101-U1"), log("EV-102-U1")
+    login(training.teacher)
+    response = client.post(f"/training/completions/{first.id}", data={"decision": "approve"})
+    assert response.headers["Location"].endswith(f"/training/completions/{second.id}")
+    response = client.post(
+        f"/training/completions/{second.id}", data={"decision": "reject", "feedback": "Blurry"}
+    )
+    assert response.headers["Location"].endswith("/training/verification")  # nothing left
+
+
 def test_rejecting_without_feedback_shows_the_error_and_changes_nothing(
     client, login, db, training, log
 ):
