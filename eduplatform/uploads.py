@@ -112,6 +112,14 @@ def clean_pdf(data, field="attachment"):
     return data, "application/pdf"
 
 
+def check(stream, *, field="photo"):
+    """Raise Invalid as store() would for this image, without keeping it (then rewind)."""
+    try:
+        clean_image(_read_limited(stream, field), field)
+    finally:
+        stream.seek(0)
+
+
 def store(stream, *, field="photo", allow_pdf=False):
     """Check, clean and save an uploaded stream; returns the StoredFile to record."""
     data = _read_limited(stream, field)

@@ -145,6 +145,8 @@ def log_completion(session, *, actor, unit, performed_on, hours, note, photo=Non
         today=today or local_today(),
     )
     if errors:
+        if photo is not None:  # its problem too, at once, rather than on the next attempt
+            errors += _photo_errors(photo)
         raise Invalid(errors)
     stored = uploads.store(photo, field="photo") if photo is not None else None
 
@@ -179,6 +181,14 @@ def log_completion(session, *, actor, unit, performed_on, hours, note, photo=Non
         uploads.remove(stored.name if stored else None)
         raise
     return completion
+
+
+def _photo_errors(photo):
+    try:
+        uploads.check(photo, field="photo")
+    except Invalid as refused:
+        return refused.errors
+    return []
 
 
 def _set_photo(completion, stored):

@@ -45,10 +45,13 @@ class RevokeForm(Form):
 class ConsentForm(Form):
     guardian_name = StringField(_l("Parent or guardian's name"), render_kw={"maxlength": 200})
     relationship = StringField(
-        _l("Relationship to you"),
+        _l("Relationship to the student"),
         description=_l("For example mother, father or guardian."),
         render_kw={"maxlength": 60},
     )
     confirmed = BooleanField(
-        _l("My parent or guardian agreed that my skills passport may be public.")
+        _l(
+            "I have this parent's or guardian's signed consent to make the student's skills "
+            "passport public."
+        )
     )

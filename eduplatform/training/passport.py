@@ -47,8 +47,17 @@ def has_consent(passport):
 
 
 def record_consent(session, *, actor, student, guardian_name, relationship, confirmed):
-    """Record that a parent or guardian agreed to the public passport."""
-    if actor.id != student.id and actor.role not in (Role.TEACHER, Role.ADMIN):
+    """Record that a parent or guardian agreed to the public passport.
+
+    The student's teacher (or an admin) records it, from the consent form the parent or guardian
+    signed: a minor's own tick is not a guardian's consent (UU PDP 27/2022, art. 25).
+    """
+    if actor.id == student.id:
+        raise Invalid.field(
+            None,
+            _l("Your teacher records your parent or guardian's consent, from the form they sign."),
+        )
+    if actor.role not in (Role.TEACHER, Role.ADMIN):
         raise Invalid.field(None, _l("You cannot record consent for this student."))
     if actor.role == Role.TEACHER and actor.organization_id != student.organization_id:
         raise Invalid.field(None, _l("You cannot record consent for this student."))
@@ -61,13 +70,13 @@ def record_consent(session, *, actor, student, guardian_name, relationship, conf
         errors.append({"field": "guardian_name", "message": _l("Use at most 200 characters.")})
     if not relationship:
         errors.append(
-            {"field": "relationship", "message": _l("Enter how they are related to you.")}
+            {"field": "relationship", "message": _l("Enter how they are related to the student.")}
         )
     elif len(relationship) > 60:
         errors.append({"field": "relationship", "message": _l("Use at most 60 characters.")})
     if not confirmed:
         errors.append(
-            {"field": "confirmed", "message": _l("Confirm that your parent or guardian agreed.")}
+            {"field": "confirmed", "message": _l("Confirm that you have their signed consent.")}
         )
     if errors:
         raise Invalid(errors)

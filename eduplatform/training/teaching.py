@@ -12,7 +12,7 @@ from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
 from eduplatform.people.models import Cohort, Role, User
 from eduplatform.training import service
-from eduplatform.training.forms import ReviewForm
+from eduplatform.training.forms import ConsentForm, ReviewForm
 from eduplatform.training.progress import unit_context
 from eduplatform.training.views import completion_or_404
 
@@ -204,15 +204,50 @@ def cohort_matrix(cohort_id):
 @roles_required(*WATCHERS)
 def student(student_id):
     db = get_session()
-    student = _student_or_404(db, student_id)
+    return _student_page(db, _student_or_404(db, student_id), ConsentForm())
+
+
+def _student_page(db, student, consent_form):
     _enrollment, cohort = service.student_cohort(db, student)
     modules = []
     if cohort is not None:
         modules = service.student_progress(db, student_id=student.id, cohort=cohort)
+    passport = service.passport_of(db, student.id)
     return render_template(
         "training/student.html",
         student=student,
         cohort=cohort,
         modules=modules,
         UnitState=service.UnitState,
-    )
+        passport=passport,
+        needs_consent=service.needs_consent(student, service.local_today()),
+        has_consent=service.has_consent(passport),
+        may_record_consent=current_user.role in REVIEWERS,
+        consent_form=consent_form,
+    ), (422 if consent_form.errors or consent_form.form_errors else 200)
+
+
+@bp.route("/progress/students/<int:student_id>/consent", methods=["POST"])
+@roles_required(*REVIEWERS)
+def record_consent(student_id):
+    """The student's teacher records a parent's or guardian's signed consent to the passport."""
+    db = get_session()
+    student = _student_or_404(db, student_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            service.record_consent(
+                db,
+                actor=current_user,
+                student=student,
+                guardian_name=form.guardian_name.data,
+                relationship=form.relationship.data,
+                confirmed=form.confirmed.data,
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The guardian's consent is recorded."), "success")
+            return redirect(url_for("teaching.student", student_id=student.id, _anchor="consent"))
+    return _student_page(db, student, form)

@@ -235,17 +235,7 @@ def passport_settings():
     action = request.form.get("action")
     if request.method == "POST":
         try:
-            if action == "consent":
-                service.record_consent(
-                    db,
-                    actor=current_user,
-                    student=current_user,
-                    guardian_name=form.guardian_name.data,
-                    relationship=form.relationship.data,
-                    confirmed=form.confirmed.data,
-                )
-                flash(_("Your guardian's consent is recorded."), "success")
-            elif action == "enable":
+            if action == "enable":
                 service.enable_passport(db, actor=current_user, today=today)
                 flash(_("Your skills passport is public now."), "success")
             elif action == "disable":

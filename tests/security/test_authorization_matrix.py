@@ -352,6 +352,9 @@ EXPECTED = {
     "POST /training/completions/<int:completion_id>": (
         "anon=login student=403/404 teacher=ok/404 author=404 office=403 admin=ok"
     ),
+    "POST /training/progress/students/<int:student_id>/consent": (
+        "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
+    ),
     "POST /training/units/<int:unit_id>/log": (
         "anon=login student=ok teacher=403 author=403 office=403 admin=403"
     ),

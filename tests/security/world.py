@@ -183,7 +183,7 @@ def _side(app, db, *, letter, npsn, curriculum, other_units, office):
         ).one()
         issue_codes(session, actor=reviewer, students=[actor])
         training.record_consent(
-            session, actor=actor, student=actor, guardian_name=f"Ibu {letter}",
+            session, actor=reviewer, student=actor, guardian_name=f"Ibu {letter}",
             relationship="mother", confirmed=True,
         )  # fmt: skip
         slug = training.enable_passport(session, actor=actor, today=TODAY).slug

@@ -177,11 +177,21 @@ def test_hours_above_24_are_refused_by_the_database_too(db, training, log):
     db.rollback()
 
 
-def test_a_photo_over_5_mb_is_refused_and_nothing_is_stored(app, db, training, log):
+def test_a_photo_over_15_mb_is_refused_and_nothing_is_stored(app, db, training, log):
     big = io.BytesIO(b"\xff\xd8" + b"0" * (15 * 1024 * 1024))
     with pytest.raises(Invalid) as refused:
         log("EV-101-U1", photo=big)
     assert "15 MB" in str(refused.value.for_field("photo")[0])
+    assert completions_count(db) == 0
+    assert not any(Path(app.config["UPLOAD_DIR"]).glob("*"))
+
+
+def test_a_wrong_photo_is_reported_together_with_the_other_fields(app, db, training, log):
+    text_file = io.BytesIO(b"not a photo at all")
+    with pytest.raises(Invalid) as refused:
+        log("EV-101-U1", hours="abc", note="", photo=text_file)
+    fields = {e["field"] for e in refused.value.errors}
+    assert {"hours", "note", "photo"} <= fields  # all at once, not one attempt after another
     assert completions_count(db) == 0
     assert not any(Path(app.config["UPLOAD_DIR"]).glob("*"))
 

@@ -196,6 +196,19 @@ def test_photo_is_served_only_to_the_student_their_schools_teachers_and_the_offi
         client.post("/logout")
 
 
+def test_the_form_shows_the_photos_problem_with_the_others(client, login, training):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    response = client.post(
+        f"/training/units/{unit.id}/log?lang=en",
+        data=_form(unit, hours="abc", note="", photo=(io.BytesIO(b"plain text"), "notes.txt")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="photo-error"' in page and 'id="hours-error"' in page and 'id="note-error"' in page
+
+
 def test_a_polyglot_photo_is_refused_and_nothing_is_stored(app, client, login, db, training):
     login(training.student)
     unit = training.units["EV-101-U1"]

@@ -13,6 +13,11 @@ def _passport(db, student):
     return db.get(SkillsPassport, student.id, populate_existing=True)
 
 
+def _consented(db, student):
+    passport = _passport(db, student)
+    return passport is not None and passport.consent_at is not None
+
+
 def test_the_passport_is_off_by_default(client, login, db, training):
     assert _passport(db, training.student) is None
     login(training.student)
@@ -25,24 +30,55 @@ def test_a_minor_needs_a_guardians_consent_before_going_public(client, login, db
     login(training.student)  # 16 years old
     page = client.get("/passport/settings?lang=en").get_data(as_text=True)
     assert "under 18" in page and 'value="enable"' not in page
+    assert "give it to your teacher" in page and 'name="guardian_name"' not in page
     response = client.post("/passport/settings?lang=en", data={"action": "enable"})
     assert response.status_code == 422
     assert "consent must be recorded first" in response.get_data(as_text=True)
+    # A minor's own tick is not a guardian's consent.
     response = client.post(
-        "/passport/settings?lang=en",
-        data={"action": "consent", "guardian_name": "Ibu Sri", "relationship": "mother"},
-    )
-    assert response.status_code == 422
-    assert "Confirm that your parent or guardian agreed." in response.get_data(as_text=True)
-    client.post(
         "/passport/settings",
         data={"action": "consent", "guardian_name": "Ibu Sri", "relationship": "mother",
               "confirmed": "y"},
     )  # fmt: skip
+    assert response.status_code == 400 and not _consented(db, training.student)
+
+    # Her teacher records it from the form her mother signed.
+    client.post("/logout")
+    login(training.teacher)
+    student_page = f"/training/progress/students/{training.student.id}"
+    assert 'name="guardian_name"' in client.get(f"{student_page}?lang=en").get_data(as_text=True)
+    response = client.post(
+        f"{student_page}/consent?lang=en", data={"guardian_name": "Ibu Sri", "relationship": "ibu"}
+    )
+    assert response.status_code == 422
+    assert "Confirm that you have their signed consent." in response.get_data(as_text=True)
+    assert not _consented(db, training.student)
+    response = client.post(
+        f"{student_page}/consent",
+        data={"guardian_name": "Ibu Sri", "relationship": "ibu", "confirmed": "y"},
+    )
+    assert response.status_code == 302
     stored = _passport(db, training.student)
-    assert (stored.guardian_name, stored.consent_by_id) == ("Ibu Sri", training.student.id)
+    assert (stored.guardian_name, stored.consent_by_id) == ("Ibu Sri", training.teacher.id)
+    event = db.exec(
+        select(AuditEvent).where(AuditEvent.action == "passport.consent_recorded")
+    ).one()
+    assert event.actor_id == training.teacher.id
+
+    client.post("/logout")
+    login(training.student)
     assert client.post("/passport/settings", data={"action": "enable"}).status_code == 302
     assert _passport(db, training.student).enabled
+
+
+def test_another_schools_teacher_cannot_record_consent(client, login, db, training):
+    login(training.foreign_teacher)
+    response = client.post(
+        f"/training/progress/students/{training.student.id}/consent",
+        data={"guardian_name": "Ibu Sri", "relationship": "ibu", "confirmed": "y"},
+    )
+    assert response.status_code == 404
+    assert _passport(db, training.student) is None
 
 
 def test_an_adult_turns_the_passport_on_and_it_lists_verified_work_only(
