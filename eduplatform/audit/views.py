@@ -3,13 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, render_template, request
-from sqlmodel import col, select
 
-from eduplatform.audit import service
+from eduplatform.audit import labels, service
 from eduplatform.auth.access import roles_required
 from eduplatform.auth.service import find_login
 from eduplatform.db import get_session
-from eduplatform.people.models import Role, User
+from eduplatform.people.models import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -36,14 +35,15 @@ def events():
         until=until + timedelta(days=1) if until else None,
         page=page,
     )
-    actor_ids = {row.actor_id for row in rows if row.actor_id}
-    actors = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(actor_ids))).all()}
+    names = labels.Names(db, rows)
     return render_template(
         "audit/events.html",
         events=rows,
         total=total,
         page=page,
         per_page=50,
-        actions=service.known_actions(db),
-        actors=actors,
+        actions=labels.action_choices(service.known_actions(db)),
+        action_label=labels.action_label,
+        actors=names.users,
+        names=names,
     )

@@ -7,11 +7,13 @@ spreadsheet has no time zones; the "about" sheet names it).
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from eduplatform.dashboard.periods import reporting_zone
 
@@ -19,6 +21,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL = "<5"
 FORMATS = ("csv", "xlsx")
 DATETIME_FORMAT = "d mmm yyyy hh:mm"  # as the page writes it: 23 Nov 2026 23:09
+ABOUT_SHEET = "about"
+SHEET_TITLE_LENGTH = 31  # Excel's limit
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
+MAX_WIDTH = 60  # characters: a column no wider, whatever its longest text
 
 
 def local_time(moment):
@@ -32,10 +38,10 @@ def zone_text(moment):
     return f"{reporting_zone().key} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def file_name(table_name, filter_parts, moment, extension):
+def file_name(table_name, filter_parts, moment, extension, prefix="dashboard-"):
     """For example dashboard-schools_2025-2026_EV-MECH_2026-11-23-1306.xlsx (local time)."""
     stamp = local_time(moment).strftime("%Y-%m-%d-%H%M")
-    words = [f"dashboard-{table_name}", *filter_parts, stamp]
+    words = [f"{prefix}{table_name}", *filter_parts, stamp]
     safe = ["".join(c if c.isalnum() or c in "-." else "-" for c in str(w)) for w in words]
     return "_".join(safe) + "." + extension
 
@@ -82,10 +88,15 @@ def _time_cell(sheet, moment):
     return cell
 
 
-def xlsx_bytes(table, about):
-    """A workbook: the table on the first sheet, then what it shows (`about`: label, value)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=str(table.name)[:31])
+def _sheet_table(sheet, table):
+    """Write `table` on a write-only sheet: bold frozen header, sensible widths, typed cells."""
+    rows = [
+        [_value(row.get(column.key), column.kind) for column in table.columns] for row in table.rows
+    ]
+    for index, column in enumerate(table.columns):
+        width = max([len(str(column.label))] + [_shown_length(row[index]) for row in rows])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(width + 2, MAX_WIDTH)
+    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
     for column in table.columns:
@@ -93,10 +104,9 @@ def xlsx_bytes(table, about):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in table.rows:
+    for values in rows:
         cells = []
-        for column in table.columns:
-            value = _value(row.get(column.key), column.kind)
+        for column, value in zip(table.columns, values, strict=True):
             if isinstance(value, datetime):
                 cells.append(_time_cell(sheet, value))
                 continue
@@ -109,14 +119,73 @@ def xlsx_bytes(table, about):
                 cell.number_format = "#,##0.0"
             cells.append(cell)
         sheet.append(cells)
-    notes = book.create_sheet(title="about")
+
+
+def _shown_length(value):
+    """About how many characters a spreadsheet shows for a cell's value."""
+    if isinstance(value, datetime):
+        return len("23 Nov 2026 23:09")
+    if isinstance(value, float):
+        return len(f"{value:,.1f}") + 1
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _sheet_about(sheet, about):
+    """What the file shows (`about`: label, value) on a write-only sheet."""
+    widest = max((len(str(label)) for label, _ in about), default=0)
+    sheet.column_dimensions["A"].width = min(widest + 2, MAX_WIDTH)
+    sheet.column_dimensions["B"].width = MAX_WIDTH
     for label, value in about:
         if isinstance(value, datetime):
-            cell = _time_cell(notes, value)
+            cell = _time_cell(sheet, value)
         else:
-            cell = WriteOnlyCell(notes, value=str(value) if value is not None else "")
+            cell = WriteOnlyCell(sheet, value=str(value) if value is not None else "")
             cell.data_type = "s"
-        notes.append([WriteOnlyCell(notes, value=str(label)), cell])
+        sheet.append([WriteOnlyCell(sheet, value=str(label)), cell])
+
+
+def _saved(book):
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_bytes(table, about):
+    """A workbook: the table on the first sheet, then what it shows (`about`: label, value)."""
+    book = Workbook(write_only=True)
+    _sheet_table(book.create_sheet(title=str(table.name)[:31]), table)
+    _sheet_about(book.create_sheet(title=ABOUT_SHEET), about)
+    return _saved(book)
+
+
+def workbook_bytes(tables, about):
+    """One workbook of several tables: what it shows first, then one sheet per table.
+
+    Each sheet is named by its table's (translated) title, as Excel allows: see sheet_titles.
+    """
+    book = Workbook(write_only=True)
+    _sheet_about(book.create_sheet(title=ABOUT_SHEET), about)
+    for table, title in zip(tables, sheet_titles(tables, taken=[ABOUT_SHEET]), strict=True):
+        _sheet_table(book.create_sheet(title=title), table)
+    return _saved(book)
+
+
+def sheet_titles(tables, taken=()):
+    """Sheet names from the tables' titles: no []:*?/\\, at most 31 characters, each unique.
+
+    Excel compares sheet names without case, keeps "History" for itself and refuses a name that
+    starts or ends with an apostrophe; a repeated name gets " (2)", " (3)"... within the 31.
+    """
+    used = {name.casefold() for name in (*taken, "History")}
+    titles = []
+    for table in tables:
+        text = " ".join(SHEET_FORBIDDEN.sub(" ", str(table.title)).split()).strip("'")
+        base = text[:SHEET_TITLE_LENGTH].rstrip(" '") or str(table.name)[:SHEET_TITLE_LENGTH]
+        title, number = base, 1
+        while title.casefold() in used:
+            number += 1
+            suffix = f" ({number})"
+            title = base[: SHEET_TITLE_LENGTH - len(suffix)].rstrip(" '") + suffix
+        used.add(title.casefold())
+        titles.append(title)
+    return titles

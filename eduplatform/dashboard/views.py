@@ -30,6 +30,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 VIEWERS = (Role.OFFICE, Role.ADMIN, Role.TEACHER, Role.AUTHOR)
 TABLES = ("figures", "months", "schools", "modules", "funnel", "activities", "cohorts")
+WORKBOOK = "all"  # /dashboard/export/all.xlsx: every table of the page in one workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -148,7 +149,9 @@ def _content(db, scope, filters, refused, school_page):
 @bp.route("/export/<name>.<fmt>")
 @roles_required(*VIEWERS)
 def export(name, fmt):
-    """One table as CSV or XLSX, with the page's filters."""
+    """One table as CSV or XLSX, with the page's filters (or every table: see _workbook)."""
+    if name == WORKBOOK and fmt == "xlsx":
+        return _workbook()
     if name not in TABLES or fmt not in exports.FORMATS:
         abort(404)
     db = get_session()
@@ -170,6 +173,44 @@ def export(name, fmt):
         response = Response(exports.csv_bytes(table), mimetype="text/csv")
     else:
         response = Response(exports.xlsx_bytes(table, _about(table, filters, now)), mimetype=XLSX)
+    return _attachment(response, file_name)
+
+
+def _workbook():
+    """Every table the page shows, with its filters, in one XLSX: "about" first, then a sheet
+    per table, each as its own export writes it (the same scope, the same suppression).
+
+    The dashboard's tables, or with view=school (always for a teacher) those of a school's
+    page, its classes included; view=school without a school answers 404, as cohorts does.
+    """
+    db = get_session()
+    filters, refused = _resolve(db)
+    if refused is not None:
+        return _page(refused=refused)
+    school_page = (
+        request.args.get("view") == "school" or service.scope_of(current_user).kind == "school"
+    )
+    if school_page and filters.school is None:
+        abort(404)
+    dashboard = service.build(
+        db, actor=current_user, filters=filters, tables=set(TABLES), school_page=school_page
+    )
+    tables = [_figures_table(dashboard), *dashboard.tables.values()]
+    notes = {}
+    for table in tables:
+        if table.note:
+            notes.setdefault(str(table.note), []).append(str(table.title))
+    note = "\n".join(f"{', '.join(titles)}: {text}" for text, titles in notes.items())
+    now = periods.local_now()
+    what = ", ".join(str(table.title) for table in tables)
+    about = _about_rows(_("Tables"), what, note, filters, now)
+    name = "dashboard-school" if school_page else "dashboard"
+    file_name = exports.file_name(name, filters.name_parts(), now, "xlsx", prefix="")
+    response = Response(exports.workbook_bytes(tables, about), mimetype=XLSX)
+    return _attachment(response, file_name)
+
+
+def _attachment(response, file_name):
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -195,8 +236,13 @@ def _figures_table(dashboard):
 
 
 def _about(table, filters, now):
+    return _about_rows(_("Table"), table.title, table.note or "", filters, now)
+
+
+def _about_rows(what_label, what, note, filters, now):
+    """The "about" sheet: what the file shows, its filters, when it was exported and where."""
     return [
-        (_("Table"), table.title),
+        (what_label, what),
         (_("Academic year"), filters.academic_year or _("Every year")),
         (_("School"), filters.school.name if filters.school else _("Every school")),
         (_("Program"), filters.program.code if filters.program else _("Every program")),
@@ -205,5 +251,5 @@ def _about(table, filters, now):
         (_("To month"), filters.until or ""),
         (_("Exported at"), now),
         (_("Time zone"), exports.zone_text(now)),
-        (_("Note"), table.note or ""),
+        (_("Note"), note),
     ]

@@ -243,10 +243,12 @@ def _review(browser, teacher, completion_id, outcome):
         outcome.review(completion_id, teacher.id, decision, "unknown")
         return
     location = response.headers.get("Location", "")
-    if response.status_code == 302 and location.endswith("/training/verification"):
-        answer = "accepted"
-    elif response.status_code == 302 and location.endswith(path):
-        answer = "refused"  # someone else reviewed it first
+    if response.status_code == 302 and location.endswith(path):
+        answer = "refused"  # someone else reviewed it first: back to the same record
+    elif response.status_code == 302 and (
+        location.endswith("/training/verification") or "/training/completions/" in location
+    ):
+        answer = "accepted"  # on to the next waiting record, or the queue when none is left
     else:
         answer = f"unexpected {response.status_code}"
     outcome.review(completion_id, teacher.id, decision, answer)
