@@ -9,6 +9,7 @@ from sqlmodel import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from eduplatform.training.completions import local_today
 from eduplatform.training.models import UnitCompletion
 from tests.training.conftest import TODAY, completions_count, jpeg_bytes
 
@@ -103,7 +104,8 @@ def test_logging_page_is_made_for_a_phone_camera_with_todays_date(client, login,
     # the types the server takes, so that a phone converts HEIC to JPEG when picking.
     assert 'accept="image/jpeg,image/png,image/webp"' in page and "capture=" not in page
     assert "data-shrink" in page and "js/photo.js" in page  # big photos shrink before sending
-    assert f'value="{TODAY.isoformat()}"' in page and f'max="{TODAY.isoformat()}"' in page
+    today = local_today().isoformat()  # now, not when the module was imported
+    assert f'value="{today}"' in page and f'max="{today}"' in page
     assert 'enctype="multipart/form-data"' in page
     assert 'inputmode="decimal"' in page
     assert "<script" not in page.split("</footer>")[0].split("<main")[1]
