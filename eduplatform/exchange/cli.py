@@ -1,12 +1,11 @@
 """`eduplatform partnerships`: record and list a school's partnerships."""
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 from sqlmodel import col, select
 
 from eduplatform.cli import emit, json_option, refuse
+from eduplatform.clock import local_today
 from eduplatform.db import new_session
 from eduplatform.errors import Invalid
 from eduplatform.exchange import partnerships as partnership_rules
@@ -155,7 +154,7 @@ def list_partnerships(npsn, as_json):
         orgs = _orgs(session, rows)
         items = [partnership_json(p, orgs) for p in rows]
         emit(
-            {"partnerships": items, "as_of": date.today()},
+            {"partnerships": items, "as_of": local_today()},
             as_json,
             [
                 f"{p['id']}: {p['school']['name']} - {p['partner']['name']} "

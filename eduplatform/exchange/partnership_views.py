@@ -1,13 +1,12 @@
 """Partnership pages: the list and its export, one partnership, recording and editing them."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from eduplatform.auth.access import roles_required
+from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.exchange import access, exports, queries
@@ -51,7 +50,7 @@ def partnerships_csv():
     parts = [request.args.get("kind"), request.args.get("status")]
     return csv_response(
         exports.csv_bytes(exports.PARTNERSHIP_HEADER, exports.partnership_rows(rows, orgs)),
-        exports.file_name("partnerships", parts, date.today()),
+        exports.file_name("partnerships", parts, local_today()),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import and_, col, false, func, or_, select
 
+from eduplatform.clock import local_today
 from eduplatform.exchange.access import EVERYTHING, activity_filter, partnership_filter
 from eduplatform.exchange.models import (
     ActivityAttachment,
@@ -109,7 +110,7 @@ def list_activities(session, *, viewer, filters, page=1, per_page=50, today=None
     """(activity, partnership) pairs in scope; upcoming soonest first, otherwise newest first.
 
     per_page=None returns every row (exports)."""
-    today = today or date.today()
+    today = today or local_today()
     query = _activities_query(viewer, filters, today)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     if filters.when == "upcoming":
@@ -237,7 +238,7 @@ def schools(session):
 
 def feed_activities(session, school, today=None):
     """The school's activities from a month ago onwards, for its calendar feed."""
-    today = today or date.today()
+    today = today or local_today()
     return session.exec(
         select(ExchangeActivity)
         .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)

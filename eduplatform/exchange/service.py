@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from eduplatform.audit.service import record_event
+from eduplatform.clock import local_today
 from eduplatform.errors import Invalid
 from eduplatform.exchange.models import (
     COST_CATEGORIES,
@@ -161,7 +162,7 @@ def update_activity(session: Session, *, actor, activity, partnership, **data):
 
 def complete_activity(session: Session, *, actor, activity, outcomes, hours, follow_up, today=None):
     """Mark a planned activity completed with its report: outcomes, hours, what follows."""
-    today = today or date.today()
+    today = today or local_today()
     errors = Errors()
     if activity.status != ActivityStatus.PLANNED:
         errors.add("status", _l("Only a planned activity can be completed."))

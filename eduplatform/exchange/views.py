@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from eduplatform.auth.access import login_required, roles_required
+from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.exchange import access, exports, queries, service
 from eduplatform.exchange.forms import LABELS
@@ -142,7 +143,7 @@ def activities_csv():
             exports.ACTIVITY_HEADER,
             exports.activity_rows(rows, context["orgs"], context["counts"]),
         ),
-        exports.file_name("exchange-activities", parts, date.today()),
+        exports.file_name("exchange-activities", parts, local_today()),
     )
 
 
@@ -174,7 +175,7 @@ def _calendar_month(raw, today):
 @roles_required(*STAFF)
 def month_calendar():
     db = get_session()
-    today = date.today()
+    today = local_today()
     raw_month = request.args.get("month", "").strip()
     first, month_error = _calendar_month(raw_month, today)
     filters = queries.ActivityFilters.from_args(request.args)
@@ -249,7 +250,7 @@ def person_csv(user_id):
         exports.csv_bytes(
             exports.PARTICIPATION_HEADER, exports.participation_rows(summary["rows"])
         ),
-        exports.file_name("exchanges", [f"user-{person.id}"], date.today()),
+        exports.file_name("exchanges", [f"user-{person.id}"], local_today()),
     )
 
 

@@ -5,13 +5,13 @@ and keeps it, so a student's profile shows every class they were in.
 """
 
 import re
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from eduplatform.audit.service import record_event
+from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Program
 from eduplatform.errors import Invalid
 from eduplatform.people.models import (
@@ -177,7 +177,7 @@ def enroll_student(session: Session, *, actor, cohort, student, commit=True):
 
 def end_enrollment(session, enrollment, status):
     enrollment.status = status
-    enrollment.ended_on = date.today()
+    enrollment.ended_on = local_today()
     session.add(enrollment)
     session.flush()  # the one-active-enrollment index must see it end before a new one starts
 

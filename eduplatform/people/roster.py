@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eduplatform.clock import local_today
 from eduplatform.errors import Invalid
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -316,7 +317,7 @@ def _read_date(row, value, column):
                 break
             except ValueError:
                 continue
-    if value is None or not date(1900, 1, 1) <= value <= date.today():
+    if value is None or not date(1900, 1, 1) <= value <= local_today():
         row.refuse(column, _l("Write the date of birth as YYYY-MM-DD or DD/MM/YYYY."))
         return None
     return value

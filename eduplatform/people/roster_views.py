@@ -27,6 +27,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import col, select
 
 from eduplatform.auth.access import require_school, roles_required
+from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.people import activation
@@ -136,7 +137,7 @@ def _sign_codes(cohort, issued):
         actor=current_user,
         cohort=cohort,
         issued=issued,
-        expires_on=date.today() + activation.VALID_FOR,
+        expires_on=local_today() + activation.VALID_FOR,
     )
 
 

@@ -1,15 +1,14 @@
 """Students log the practical units they did: the rules every interface (web, API) obeys."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from eduplatform import uploads
 from eduplatform.audit.service import record_event
+from eduplatform.clock import local_today  # noqa: F401 - used here and re-exported
 from eduplatform.curriculum.service import cohort_version
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.i18n import translated
@@ -26,15 +25,6 @@ from eduplatform.training.signals import completion_logged
 
 MAX_NOTE = 1000
 MAX_HOURS = Decimal("24")
-DEFAULT_TIMEZONE = "Asia/Jakarta"
-
-
-def local_today():
-    """Today's date where the schools are (the app's default time zone)."""
-    name = DEFAULT_TIMEZONE
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
-    return datetime.now(ZoneInfo(name)).date()
 
 
 def unit_label(unit):

@@ -3,7 +3,7 @@ records, and helpers to make API tokens and call the API with them."""
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from PIL import Image
 from werkzeug.security import generate_password_hash
 
 from eduplatform.api import service as tokens
+from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, UnitPrerequisite
 from eduplatform.db import new_session
 from eduplatform.exchange.models import ExchangeActivity, Partnership
@@ -19,7 +20,7 @@ from eduplatform.sqltypes import utcnow
 from eduplatform.training import service as training
 from eduplatform.training.models import UnitCompletion
 
-TODAY = date.today()
+TODAY = local_today()  # the schools' date, as the app's
 
 
 @dataclass

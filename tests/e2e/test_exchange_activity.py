@@ -1,10 +1,11 @@
 """Pak Budi plans a joint workshop, adds participants, completes it with a report, sees hours."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from eduplatform.clock import local_today
 from eduplatform.exchange import partnerships
 
 
@@ -34,7 +35,7 @@ def test_teacher_plans_and_completes_an_activity(page, live_server, sign_in, peo
     page.get_by_role("link", name="Plan an activity").click()
     page.get_by_label("Kind of activity").select_option("joint_workshop")
     page.get_by_label("Title").fill("Joint BMS diagnostics workshop")
-    today = date.today()
+    today = local_today()
     page.get_by_label("Start date").fill(today.isoformat())
     page.get_by_label("End date").fill((today + timedelta(days=1)).isoformat())
     page.get_by_label("Place").fill("Workshop B")

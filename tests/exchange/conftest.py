@@ -2,17 +2,18 @@
 
 import html
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from werkzeug.security import generate_password_hash
 
+from eduplatform.clock import local_today
 from eduplatform.exchange import partnerships, service
 from eduplatform.exchange.models import Partnership
 from eduplatform.people.models import Organization, User
 from tests.conftest import PASSWORD
 
-TODAY = date.today()
+TODAY = local_today()  # the schools' date, as the app's
 
 
 def text(response):

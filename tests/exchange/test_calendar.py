@@ -1,10 +1,10 @@
 """The month calendar refuses a month it cannot show, on its Month field, instead of guessing."""
 
 import re
-from datetime import date
 
 import pytest
 
+from eduplatform.clock import local_today
 from tests.exchange.conftest import text
 
 
@@ -55,5 +55,5 @@ def test_a_good_or_missing_month_shows_the_calendar_with_its_month_field(client,
         assert f'name="month" type="month" value="{month}"' in text(response)
     response = client.get("/exchange/calendar?month=&lang=en")
     assert response.status_code == 200
-    this_month = date.today().strftime("%Y-%m")
+    this_month = local_today().strftime("%Y-%m")
     assert f'value="{this_month}"' in text(response)

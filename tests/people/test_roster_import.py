@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import func, select
 
 from eduplatform.audit.models import AuditEvent
+from eduplatform.clock import local_today
 from eduplatform.db import new_session
 from eduplatform.errors import Invalid
 from eduplatform.people.models import ActivationCode, Cohort, Enrollment, User
@@ -80,7 +81,7 @@ def test_changed_details_and_students_from_another_class_are_updated(session, wo
         (world.cohort.id, "moved"),
         (other.id, "active"),
     ]
-    assert history[0].ended_on == date.today()
+    assert history[0].ended_on == local_today()
     assert result.codes == []  # only new students get codes at import
 
 
@@ -139,7 +140,7 @@ def test_a_dry_run_counts_and_writes_nothing(session, world, db):
 def test_a_withdrawn_student_rejoins_through_the_import(session, world, db):
     _import(session, world, roster_csv(students(1)))
     enrollment = session.exec(select(Enrollment)).one()
-    enrollment.status, enrollment.ended_on = "withdrawn", date.today()
+    enrollment.status, enrollment.ended_on = "withdrawn", local_today()
     session.add(enrollment)
     session.commit()
     result = _import(session, world, roster_csv(students(1)))
