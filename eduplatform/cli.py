@@ -16,10 +16,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     """Console-script entry point."""
-    from eduplatform import create_app
-
-    cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__, add_version_option=False)
+    cli = FlaskGroup(create_app=_create_app, help=__doc__, add_version_option=False)
     cli.main(prog_name="eduplatform")
+
+
+def _create_app():
+    """The app, or a one-line message (no traceback) when a required setting is missing."""
+    from flask.cli import NoAppException
+
+    from eduplatform import create_app
+    from eduplatform.config import ConfigurationError
+
+    try:
+        return create_app()
+    except ConfigurationError as missing:
+        raise NoAppException(str(missing)) from None
 
 
 def json_option(command):
@@ -61,12 +72,16 @@ def refuse(errors, as_json):
 def register(app):
     """Attach every command group to the app's CLI."""
     from eduplatform.api.cli import tokens
+    from eduplatform.credentials.cli import keys_group
     from eduplatform.curriculum.cli import curricula
     from eduplatform.dashboard.cli import rollups
     from eduplatform.exchange.cli import partnerships
-    from eduplatform.ops.cli import backup_command, restore_command, serve_command
+    from eduplatform.notifications.cli import notifications
+    from eduplatform.ops.cli import backup_command, mail_group, restore_command, serve_command
     from eduplatform.people.cli import orgs, users
     from eduplatform.people.cohort_cli import cohorts, roster
+    from eduplatform.people.teacher_cli import teachers
+    from eduplatform.quality.cli import quality
 
     for group in (
         db_group,
@@ -75,14 +90,19 @@ def register(app):
         users,
         cohorts,
         roster,
+        teachers,
         curricula,
         partnerships,
         tokens,
+        keys_group,
         rollups,
         translate,
         backup_command,
         restore_command,
         serve_command,
+        mail_group,
+        notifications,
+        quality,
     ):
         app.cli.add_command(group)
 
@@ -105,9 +125,9 @@ def db_group():
 def _run_alembic(action, *args):
     from alembic import command
 
-    from eduplatform.db import get_engine
+    from eduplatform.db import get_engine, migration_connection
 
-    with get_engine().begin() as connection:
+    with migration_connection(get_engine()) as connection:
         getattr(command, action)(alembic_config(connection), *args)
 
 

@@ -1,13 +1,19 @@
 """One engine per app, one SQLModel Session per request, SQLite made safe for concurrent writers."""
 
+import time
+import weakref
 from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, inspect
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import Session, create_engine
 
 ENGINE_KEY = "eduplatform.engine"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A pooled connection unused for this long is pinged before use (a firewall or the server's
+# idle timeout may have closed it); a busy worker's connections never are.
+IDLE_PING_SECONDS = 30
 
 
 def make_engine(url, echo=False):
@@ -15,7 +21,13 @@ def make_engine(url, echo=False):
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        # No pool_pre_ping: it is a round trip before every request's first statement. Idle
+        # connections are pinged instead, and a connection that dropped while in use (the
+        # server restarted) fails its statement: SQLAlchemy then replaces every connection of
+        # the pool, and first_statement() runs a request's first statement once more.
+        engine = create_engine(url, echo=echo)
+        _ping_idle_connections(engine)
+        return engine
 
     engine = create_engine(url, echo=echo, connect_args={"timeout": 5, "check_same_thread": False})
 
@@ -42,6 +54,173 @@ def make_engine(url, echo=False):
     return engine
 
 
+def _ping_idle_connections(engine):
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("an idle pooled connection was closed") from error
+
+
+def first_statement(session, run):
+    """run(), the request's first statement; once more when its pooled connection had dropped.
+
+    Nothing was read or written before it in this request, so running it again on a new
+    connection is safe (the failed one is discarded, and with it the rest of the old pool).
+    """
+    try:
+        return run()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        session.rollback()
+        return run()
+
+
+class DriverStatement:
+    """A Core SELECT run straight on a pooled driver connection: for the one statement every
+    signed-in request runs (the session check), where SQLAlchemy's execution machinery costs
+    several times the query itself (ten times on SQLite).
+
+    Compiled once per engine, with its columns' result conversions (SQLite's text datetimes and
+    integer booleans become what the ORM would have read). It runs outside any transaction
+    (autocommit), so it costs exactly one round trip on PostgreSQL.
+    """
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._compiled = weakref.WeakKeyDictionary()
+
+    def compiled(self, engine):
+        found = self._compiled.get(engine)
+        if found is None:
+            dialect = engine.dialect
+            compiled = self.statement.compile(dialect=dialect)
+            processors = [
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            ]
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            found = self._compiled[engine] = (compiled.string, order, processors)
+        return found
+
+    def first(self, engine, params):
+        """The first row (a tuple of converted values), or None.
+
+        A pooled connection that dropped while idle in the pool (the server restarted, a
+        failover) fails the statement: the pool is then replaced (its other connections are
+        as dead) and the statement runs once more on a new connection, as first_statement()
+        does for statements run through the ORM.
+        """
+        sql, order, processors = self.compiled(engine)
+        arguments = tuple(params[name] for name in order) if order is not None else params
+        try:
+            row = self._run(engine, sql, arguments)
+        except _Disconnected:
+            engine.dispose()
+            try:
+                row = self._run(engine, sql, arguments)
+            except _Disconnected as again:
+                raise _wrapped(engine, sql, arguments, again.__cause__, invalidated=True) from None
+        if row is None:
+            return None
+        return tuple(
+            value if process is None else process(value)
+            for value, process in zip(row, processors, strict=True)
+        )
+
+    @staticmethod
+    def _run(engine, sql, arguments):
+        dialect = engine.dialect
+        try:
+            connection = engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:
+            raise _wrapped(engine, sql, arguments, error) from error
+        driver = connection.dbapi_connection
+        autocommit = dialect.name == "postgresql" and not driver.autocommit
+        done = False
+        try:
+            if autocommit:
+                driver.autocommit = True  # no BEGIN and ROLLBACK round trips around it
+            cursor = driver.cursor()
+            try:
+                cursor.execute(sql, arguments)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            if autocommit:
+                driver.autocommit = False
+            done = True
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, driver, None):
+                raise _Disconnected from error
+            raise _wrapped(engine, sql, arguments, error) from error
+        finally:
+            if not done:
+                # Never back into the pool in autocommit or in a failed state: discarded.
+                connection.invalidate()
+            connection.close()
+        return row
+
+
+def _wrapped(engine, sql, arguments, error, invalidated=False):
+    """A driver's error as SQLAlchemy raises it (OperationalError, ...)."""
+    return DBAPIError.instance(
+        sql,
+        arguments,
+        error,
+        engine.dialect.loaded_dbapi.Error,
+        connection_invalidated=invalidated,
+        dialect=engine.dialect,
+    )
+
+
+class _Disconnected(Exception):
+    """The pooled connection a DriverStatement ran on had dropped."""
+
+
+class ForeignKeyViolation(RuntimeError):
+    """A migration left rows that refer to rows that no longer exist (SQLite's check)."""
+
+
+@contextmanager
+def migration_connection(engine):
+    """A connection in one transaction for Alembic to run migrations on.
+
+    On SQLite, foreign keys are off while the migrations run and checked before the commit: a
+    batch migration rebuilds a table by copying it, dropping the old one and renaming, and with
+    foreign keys on that DROP would run every ON DELETE CASCADE of the rows that refer to it
+    (a downgrade that rebuilt `user` emptied the certificates). The pragma only takes effect
+    outside a transaction, so it is set on the driver's connection before BEGIN.
+    """
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise ForeignKeyViolation(
+                            f"the migration left {len(broken)} rows whose references are "
+                            f"broken (first: table {broken[0][0]}, row {broken[0][1]})"
+                        )
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def init_app(app):
     """Create the app's engine and close the request session at teardown."""
     app.extensions[ENGINE_KEY] = make_engine(
@@ -54,11 +233,23 @@ def get_engine(app=None):
     return (app or current_app).extensions[ENGINE_KEY]
 
 
+# Engines with options, made once per engine (making one copies the engine's settings: a tenth
+# of a millisecond that every request paid).
+_OPTION_ENGINES = weakref.WeakKeyDictionary()
+
+
+def _with_options(engine, kind, **options):
+    variants = _OPTION_ENGINES.setdefault(engine, {})
+    if kind not in variants:
+        variants[kind] = engine.execution_options(**options)
+    return variants[kind]
+
+
 def writer_engine(engine):
     """The same engine, starting SQLite transactions with BEGIN IMMEDIATE."""
     if engine.dialect.name != "sqlite":
         return engine
-    return engine.execution_options(sqlite_begin="IMMEDIATE")
+    return _with_options(engine, "writer", sqlite_begin="IMMEDIATE")
 
 
 def reader_engine(engine):
@@ -70,7 +261,7 @@ def reader_engine(engine):
     """
     if engine.dialect.name != "postgresql":
         return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _with_options(engine, "reader", isolation_level="AUTOCOMMIT")
 
 
 def get_session():
@@ -82,8 +273,30 @@ def get_session():
         session = Session(bind, expire_on_commit=False)
         if has_request_context():
             session.info["client_address"] = request.remote_addr
+        adopted = g.pop("db_adopt", None)
+        if adopted is not None:
+            session.add(adopted)
         g.db_session = session
     return g.db_session
+
+
+def adopt(instance):
+    """`instance` (detached, every column loaded: built from a row read without the ORM) as a
+    persistent object of the request's Session, which is made only when the request uses it.
+
+    When the Session has already loaded the same row, its own object is the one to use (two
+    objects for one row would refuse to be added to the same Session).
+    """
+    session = g.get("db_session")
+    if session is None:
+        g.db_adopt = instance
+        return instance
+    key = inspect(instance).key
+    existing = session.identity_map.get(key)
+    if existing is not None:
+        return existing
+    session.add(instance)
+    return instance
 
 
 @contextmanager

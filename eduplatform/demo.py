@@ -1,18 +1,17 @@
-"""Demo data: a partner university, a city education office, three schools, one user per role.
+"""Demo data: a partner university, a city education office, three schools, one user per role,
+and what every journey starts from (eduplatform.demo_journeys).
 
 The names are fictional on purpose; NPSN values starting 9999 are not real schools' ids.
 """
 
-from datetime import date
 from pathlib import Path
 
 from sqlmodel import col, select
 
 from eduplatform.curriculum.models import Program
+from eduplatform.demo_journeys import load_journeys
+from eduplatform.people.memberships import add_membership, memberships
 from eduplatform.people.models import (
-    Cohort,
-    CohortTeacher,
-    Enrollment,
     Organization,
     OrgKind,
     Role,
@@ -28,6 +27,7 @@ ORGANIZATIONS = [
         "key": "university",
         "kind": OrgKind.UNIVERSITY,
         "name": "Xi'an Partner Automotive University (demo)",
+        "name_translations": {"zh": "西安合作汽车大学（演示）"},
         "city": "Xi'an",
         "country": "CN",
     },
@@ -112,7 +112,7 @@ def _organization(session, spec):
     return org
 
 
-DEMO_COHORT = {"name": "XI TKRO 1", "academic_year": "2025/2026", "program": "EV-MECH"}
+DEMO_COHORT = {"program": "EV-MECH"}  # the class itself: demo_journeys.current_class
 
 
 def _curriculum(session, owner):
@@ -130,34 +130,6 @@ def _curriculum(session, owner):
             select(Program).where(Program.code == DEMO_COHORT["program"])
         ).first()
     return program
-
-
-def _cohort(session, school, program, teacher, student):
-    """A class following the programme, with the demo teacher and student in it."""
-    cohort = session.exec(
-        select(Cohort).where(
-            Cohort.school_id == school.id,
-            Cohort.name == DEMO_COHORT["name"],
-            Cohort.academic_year == DEMO_COHORT["academic_year"],
-        )
-    ).first()
-    if cohort is None:
-        cohort = Cohort(
-            school_id=school.id,
-            name=DEMO_COHORT["name"],
-            academic_year=DEMO_COHORT["academic_year"],
-            program_id=program.id,
-        )
-        session.add(cohort)
-        session.flush()
-        session.add(CohortTeacher(cohort_id=cohort.id, teacher_id=teacher.id))
-    enrolled = session.exec(
-        select(Enrollment.id).where(Enrollment.student_id == student.id)
-    ).first()
-    if enrolled is None:
-        session.add(
-            Enrollment(cohort_id=cohort.id, student_id=student.id, enrolled_on=date(2025, 7, 14))
-        )
 
 
 def load_demo(session):
@@ -182,9 +154,12 @@ def load_demo(session):
             {"role": str(spec["role"]), "email": spec["email"], "password": DEMO_PASSWORD}
         )
     session.flush()
+    teacher = users[Role.TEACHER]
+    if not memberships(session, teacher.id):
+        add_membership(session, teacher=teacher, school=orgs["school1"])
     program = _curriculum(session, orgs["university"])
-    _cohort(session, orgs["school1"], program, users[Role.TEACHER], users[Role.STUDENT])
     session.commit()
+    load_journeys(session, orgs=orgs, users=users, program=program)
     return accounts
 
 

@@ -34,6 +34,10 @@ def choices(pairs, blank=None):
     return [SelectChoice("", blank), *options] if blank is not None else options
 
 
+class ConfirmForm(Form):
+    """The confirmation step of a destructive action: its CSRF token, nothing to fill in."""
+
+
 def apply_errors(form, refused):
     """Show each of the service's field errors next to its field (or at the form's top)."""
     for error in refused.errors:
@@ -86,3 +90,41 @@ WTFORMS_MESSAGES = (
         1,
     ),
 )
+
+
+# Fields rendered without errors, per process: (form, fields, language, values) at most.
+KEPT_FIELDS = 256
+
+
+def kept_fields(form, *names):
+    """The named fields as _macros.html's field() renders them, one after the other.
+
+    On a GET, where none of them shows an error, what they render depends only on the form's
+    class and prefix, the page's language and each field's value, which make the key: rendered
+    once per process (a profile page renders eight fields through WTForms' widgets otherwise).
+    After a POST they are rendered every time (nothing a person typed is kept). The CSRF token
+    is not a field rendered here.
+    """
+    from flask import current_app, request
+    from markupsafe import Markup
+
+    from eduplatform.dashboard.cache import RenderCache
+    from eduplatform.i18n import current_language
+
+    fields = [form[name] for name in names]
+    render = current_app.jinja_env.get_template("_macros.html").module.field
+    if request.method != "GET" or any(field.errors for field in fields):
+        return Markup("\n").join(render(field) for field in fields)
+    key = (
+        type(form),
+        form._prefix,
+        names,
+        current_language(),
+        tuple((field.type, repr(field.data), repr(field.raw_data)) for field in fields),
+    )
+    cache = current_app.extensions.setdefault("forms.kept_fields", RenderCache(KEPT_FIELDS))
+    html = cache.get(key)
+    if html is None:
+        html = Markup("\n").join(render(field) for field in fields)
+        cache.put(key, html)
+    return html

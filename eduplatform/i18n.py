@@ -1,13 +1,18 @@
 """Language selection and the helpers templates use for it."""
 
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+import re
+from datetime import datetime
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import escape
 
 from eduplatform.config import LANGUAGES
-from eduplatform.navigation import nav_items
+from eduplatform.navigation import nav_items, static_url
 
 
 def _escaped_html(lazy):
@@ -28,6 +33,9 @@ def select_locale():
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    # A page for someone without an account (an industry supervisor's link) in their language.
+    if g.get("page_locale") in languages:
+        return g.page_locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get("lang")
@@ -70,6 +78,44 @@ def translated(text, locale=None):
     return Translation("", None, True)
 
 
+# privacy.service stores this name for an anonymised student (a fixed marker, in no one's
+# language); every page shows it in the reader's language.
+ANONYMISED_NAME = re.compile(r"Anonymised student #(\d+)")
+
+
+def person_name(name):
+    """A person's name as shown: an anonymised student's marker in the page's language."""
+    found = ANONYMISED_NAME.fullmatch(name) if isinstance(name, str) else None
+    return _("Anonymised student %(number)s", number=found.group(1)) if found else name
+
+
+def finalize(value):
+    """Every {{ value }} of a template passes here: names of anonymised students translate."""
+    if isinstance(value, str) and value.startswith("Anonymised student #"):
+        return person_name(value)
+    return value
+
+
+def format_skeleton(value, skeleton):
+    """A date or time in the page's language from a CLDR skeleton ("yMMM": Dec 2026,
+    Des 2026, 2026年12月), in the app's time zone for datetimes: the order and words each
+    language uses, where a fixed pattern such as "d MMM y" reads "5 12月 2026" in Chinese."""
+    from babel.dates import format_skeleton as babel_skeleton
+    from flask_babel import to_user_timezone
+
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return babel_skeleton(skeleton, value, locale=get_locale())
+
+
+def org_name(organization, locale=None):
+    """An organization's name in the page's language where it has one, else its official name."""
+    if organization is None:
+        return ""
+    names = organization.name_translations or {}
+    return names.get(locale or current_language()) or organization.name
+
+
 def role_label(role):
     from eduplatform.people.forms import ROLE_LABELS
 
@@ -82,13 +128,58 @@ def org_kind_label(kind):
     return ORG_KIND_LABELS.get(kind, kind)
 
 
+def _page_translations(context):
+    """The catalogue a page renders with: looked up once per render (a page has a hundred
+    strings, and each look-up through Flask-Babel walks its context and names the locale)."""
+    translations = context.get("babel_translations")
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def _template_gettext(context, string):
+    return _page_translations(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, number):
+    return _page_translations(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def _template_pgettext(context, message_context, string):
+    return _page_translations(context).upgettext(message_context, string)
+
+
+@pass_context
+def _template_npgettext(context, message_context, singular, plural, number):
+    return _page_translations(context).unpgettext(message_context, singular, plural, number)
+
+
+def install_template_gettext(app):
+    """Jinja's _(), ngettext() ... as Flask-Babel installs them, reading the page's catalogue.
+
+    Jinja still escapes the %-arguments of every translated string (newstyle gettext).
+    """
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
+        newstyle=True,
+    )
+
+
 def template_globals():
     return {
+        "babel_translations": get_translations(),
         "LANGUAGES": LANGUAGES,
         "current_language": current_language(),
         "nav_items": nav_items,
+        "static_url": static_url,
         "role_label": role_label,
         "org_kind_label": org_kind_label,
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         "tr": translated,
+        "org_name": org_name,
+        "format_skeleton": format_skeleton,
     }

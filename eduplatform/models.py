@@ -2,6 +2,7 @@
 
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.models import AuditEvent
+from eduplatform.credentials.models import CredentialHolder, CredentialStatus
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, UnitPrerequisite
 from eduplatform.dashboard.models import (
     ActivityLedger,
@@ -19,21 +20,65 @@ from eduplatform.exchange.models import (
     ActivityReflection,
     ExchangeActivity,
     Partnership,
+    PartnershipSchool,
     SchoolFeedKey,
 )
+from eduplatform.notifications.models import Notification, NotificationSetting
 from eduplatform.people.models import (
+    AccountToken,
     ActivationCode,
     Cohort,
     CohortModuleVersion,
     CohortTeacher,
     Enrollment,
     Organization,
+    SchoolMembership,
     User,
     UserSession,
 )
-from eduplatform.training.models import Certificate, SkillsPassport, UnitCompletion
+from eduplatform.placements.models import (
+    AssessmentUnit,
+    Company,
+    JournalEntry,
+    JournalEntryUnit,
+    MonitoringVisit,
+    Placement,
+    PlacementAssessment,
+    PlacementCredentialStatus,
+    PlacementUnit,
+    Supervisor,
+    SupervisorLink,
+)
+from eduplatform.quality.models import (
+    QualityAction,
+    QualityDispute,
+    QualityEndorsement,
+    QualityEndorsementStatus,
+    QualityReview,
+    QualityReviewer,
+    QualitySample,
+    SamplingPlan,
+)
+from eduplatform.training.models import (
+    Certificate,
+    CompletionCriterion,
+    SkillsPassport,
+    UnitCompletion,
+)
 
 __all__ = [
+    "SupervisorLink",
+    "Supervisor",
+    "PlacementUnit",
+    "PlacementAssessment",
+    "PlacementCredentialStatus",
+    "Placement",
+    "MonitoringVisit",
+    "JournalEntryUnit",
+    "JournalEntry",
+    "Company",
+    "AssessmentUnit",
+    "AccountToken",
     "ApiToken",
     "ActivationCode",
     "ActivityLedger",
@@ -44,19 +89,34 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Cohort",
+    "CredentialHolder",
+    "CredentialStatus",
     "CohortEnrollment",
     "CohortModule",
     "CohortModuleVersion",
     "CohortTeacher",
+    "CompletionCriterion",
     "Enrollment",
     "ExchangeActivity",
     "Module",
     "ModuleVersion",
+    "Notification",
+    "NotificationSetting",
     "Organization",
     "Partnership",
+    "PartnershipSchool",
     "Program",
+    "QualityAction",
+    "QualityDispute",
+    "QualityEndorsement",
+    "QualityEndorsementStatus",
+    "QualityReview",
+    "QualityReviewer",
+    "QualitySample",
+    "SamplingPlan",
     "RollupState",
     "SchoolFeedKey",
+    "SchoolMembership",
     "SkillsPassport",
     "TeacherTraining",
     "TrainingMonth",

@@ -3,11 +3,15 @@
 Images (JPEG, PNG, WebP) are identified by their content with Pillow, never by name or declared
 type, then re-encoded, resized to at most 1600 px and written without any metadata (EXIF GPS
 included). Files carrying a second format (markup, archives or PDFs hidden inside or appended to
-an image) are refused. PDFs must be PDFs without active content. Files get random names under
+an image) are refused. PDFs are read with a real parser and refused when they carry active
+content (see eduplatform.pdfcheck). Files get random names under
 EDUPLATFORM_UPLOAD_DIR.
 """
 
+import hashlib
 import io
+import math
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +21,16 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from eduplatform.errors import Invalid
+from eduplatform.pdfcheck import clean_pdf
 
 # A phone camera's photo is 3-12 MB; it is stored at most 1600 px wide (a few hundred KB).
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600
 MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# Lists show a square thumbnail, 80 CSS pixels wide: 160 px is sharp on a phone's screen too.
+THUMBNAIL_SIDE = 160
+THUMBNAILS = "thumbnails"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,18 @@ def _is_polyglot(data, kind):
     return _trailing_bytes(data, kind) > 16
 
 
+def stored_size(size):
+    """The size an image of `size` is stored at: its longer side at most MAX_IMAGE_SIDE.
+
+    Pillow's draft() only scales a JPEG down while both sides stay at least the size asked for,
+    so it must be asked for this size, not a square (4032 x 3024 asked for 1600 x 1600 decodes
+    at full size, since 3024 / 2 < 1600).
+    """
+    width, height = size
+    ratio = min(1.0, MAX_IMAGE_SIDE / max(width, height, 1))
+    return max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio))
+
+
 def clean_image(data, field="photo"):
     """Decode, verify and re-encode an image; returns (bytes, mime type)."""
     try:
@@ -84,11 +104,11 @@ def clean_image(data, field="photo"):
                 raise Invalid.field(field, _l("The image has too many pixels."))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            # A JPEG decodes at 1/2, 1/4 or 1/8 scale straight away when that is still big
-            # enough: a 12-megapixel photo then costs a fraction of its memory and time.
-            image.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            image = ImageOps.exif_transpose(image)  # keep the orientation, then drop EXIF
+            # A JPEG decodes at 1/2, 1/4 or 1/8 scale straight away when that is still at least
+            # the stored size: a 12-megapixel photo then costs a quarter of the memory and time.
+            image.draft("RGB", stored_size(image.size))
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            image = ImageOps.exif_transpose(image)  # keep the orientation, then drop EXIF
             out = io.BytesIO()
             if kind == "PNG":
                 clean = image.convert("RGBA" if "A" in image.getbands() else "RGB")
@@ -100,16 +120,6 @@ def clean_image(data, field="photo"):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Invalid.field(field, _l("Upload a photo in JPEG, PNG or WebP format.")) from None
     return out.getvalue(), IMAGE_FORMATS[kind]
-
-
-def clean_pdf(data, field="attachment"):
-    """Accept a real PDF document only."""
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
-        raise Invalid.field(field, _l("Upload a PDF document or an image."))
-    lowered = data.lower()
-    if b"<html" in lowered[:4096] or b"<script" in lowered or b"/javascript" in lowered:
-        raise Invalid.field(field, _l("This PDF contains active content and was refused."))
-    return data, "application/pdf"
 
 
 def check(stream, *, field="photo"):
@@ -142,10 +152,43 @@ def remove(name):
     """Delete a stored file (after the transaction that referenced it failed or was undone)."""
     if name:
         (upload_dir() / Path(name).name).unlink(missing_ok=True)
+        for cached in (upload_dir() / THUMBNAILS).glob(f"{Path(name).stem}-*.jpg"):
+            cached.unlink(missing_ok=True)
+
+
+def thumbnail_version(name):
+    """A short fingerprint of a stored file, for thumbnail URLs that change with the photo."""
+    return hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+def thumbnail(name, side=THUMBNAIL_SIDE):
+    """The path of a small square JPEG of a stored image: made once with Pillow, then reused.
+
+    A stored file never changes (a new photo gets a new name), so the cache needs no expiry;
+    remove() deletes it with its photo. Written under a temporary name and renamed, so two
+    workers making it at once never serve half a file.
+    """
+    source = upload_dir() / Path(name).name
+    cache = upload_dir() / THUMBNAILS
+    target = cache / f"{Path(name).stem}-{side}.jpg"
+    if target.exists():
+        return target
+    cache.mkdir(exist_ok=True)
+    with Image.open(source) as image:
+        image.draft("RGB", (side * 2, side * 2))
+        small = ImageOps.fit(image.convert("RGB"), (side, side), Image.Resampling.LANCZOS)
+    partial = cache / f".{target.name}.{secrets.token_hex(4)}"
+    small.save(partial, "JPEG", quality=80, optimize=True)
+    os.replace(partial, target)
+    return target
 
 
 def send_stored(name, mime_type, download_name, *, inline=True):
-    """Serve a stored file; the caller has already checked that the user may see it."""
+    """Serve a stored file; the caller has already checked that the user may see it.
+
+    Only images the app re-encoded itself may be shown inline; everything else downloads.
+    """
+    inline = inline and mime_type in IMAGE_FORMATS.values()
     path = upload_dir() / Path(name).name
     response = send_file(
         path, mimetype=mime_type, as_attachment=not inline, download_name=download_name, max_age=0

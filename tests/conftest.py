@@ -4,14 +4,16 @@ EDUPLATFORM_TEST_DATABASE_URL is set), emptied after every test; factories; logi
 import itertools
 import os
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from eduplatform import create_app
-from eduplatform.db import get_engine, make_engine
-from eduplatform.people.models import Organization, User
+from eduplatform.db import get_engine, make_engine, migration_connection
+from eduplatform.people.models import Organization, SchoolMembership, User
+from tests.smtp import start_server
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -19,9 +21,30 @@ _counter = itertools.count(1)
 
 def _test_database_url(tmp_path_factory):
     url = os.environ.get("EDUPLATFORM_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and url.startswith("postgresql"):
+        url = _worker_database(url, worker)
+    return url
+
+
+def _worker_database(url, worker):
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (`test_gw0`, ...),
+    created on the suite's server when missing."""
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = make_engine(base.set(database="postgres").render_as_string(False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(False)
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +60,7 @@ def database_url(tmp_path_factory):
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "heads")
     engine.dispose()
     return url
@@ -54,16 +77,36 @@ def _empty_tables(engine):
                 connection.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port for the whole run."""
+    controller = start_server()
+    yield controller
+    controller.stop()
+
+
 @pytest.fixture
-def app_config(database_url, tmp_path):
+def mailbox(smtp_server):
+    """What the test's app sent through the real SMTP server: `.messages`, `.last(address)`."""
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, smtp_server):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "BASE_URL": "http://localhost",  # the test client's own address
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SIGNING_KEY_FILE": str(tmp_path / "signing_key.pem"),
+        "SIGNING_KEY_DIR": str(tmp_path / "signing_keys"),
         "RATELIMIT_STORAGE_URL": "memory://",
+        "MAIL_HOST": smtp_server.hostname,
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_SECURITY": "none",
+        "MAIL_SENDER": "eduplatform <no-reply@eduplatform.test>",
     }
 
 
@@ -79,6 +122,22 @@ def app(app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+FORGED_HOST = "evil.example"
+
+
+@pytest.fixture
+def forged_client(app):
+    """A test client whose every request says `Host: evil.example` (its cookies follow it)."""
+    from flask.testing import FlaskClient
+
+    class ForgedHostClient(FlaskClient):
+        def open(self, *args, **kwargs):
+            kwargs.setdefault("base_url", f"http://{FORGED_HOST}")
+            return super().open(*args, **kwargs)
+
+    return ForgedHostClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture
@@ -143,6 +202,9 @@ def make_user(db, make_org):
             user.set_password(password)
         db.add(user)
         db.commit()
+        if role == "teacher":  # a teacher belongs to their school (see people.memberships)
+            db.add(SchoolMembership(user_id=user.id, school_id=organization.id, since=date.today()))
+            db.commit()
         return user
 
     return make

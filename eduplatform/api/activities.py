@@ -1,21 +1,24 @@
 """Exchange activities: plan, change and complete them within the partnerships one takes part in."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Literal
 
 from flask import url_for
 from flask_babel import gettext as _
 from pydantic import Field
 from sqlmodel import col, select
 
+from eduplatform import scope
 from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import Keyset, fetch_page, page_of, parse_date
 from eduplatform.api.problems import ApiProblem
 from eduplatform.api.schemas import ApiInput, ApiOutput, Hours, Id, Money, PageQuery, Text
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
-from eduplatform.exchange import access, participation
+from eduplatform.exchange import access, participation, times
 from eduplatform.exchange import service as exchange
 from eduplatform.exchange.models import (
+    TIME_ZONES,
     ActivityKind,
     ActivityStatus,
     ExchangeActivity,
@@ -32,6 +35,10 @@ PLAN_FIELDS = (
     "description",
     "starts_on",
     "ends_on",
+    "start_time",
+    "end_time",
+    "timezone",
+    "school_id",
     "place",
     "online_url",
     "languages",
@@ -61,6 +68,16 @@ class ActivityOut(ApiOutput):
     description: str
     starts_on: date
     ends_on: date
+    start_time: time | None = Field(
+        description="Local start time on the first day; null: whole days."
+    )
+    end_time: time | None = Field(description="Local end time on the last day.")
+    timezone: str = Field(description="The time zone of the times, such as Asia/Jakarta.")
+    starts_at: datetime | None = Field(description="The start with its offset (timed only).")
+    ends_at: datetime | None = Field(description="The end with its offset (timed only).")
+    school_id: int | None = Field(
+        description="A city-wide partnership's member school the activity is for (null: all)."
+    )
     place: str
     online_url: str
     languages: list[str]
@@ -80,6 +97,17 @@ class ActivityOut(ApiOutput):
 class PlanFields(ApiInput):
     description: Text = ""
     ends_on: date | None = Field(default=None, description="Defaults to the start date.")
+    start_time: time | None = Field(
+        default=None, description="Local start time, such as 09:00; omit both times for days."
+    )
+    end_time: time | None = Field(default=None, description="Local end time on the last day.")
+    timezone: Literal[TIME_ZONES] = Field(  # type: ignore[valid-type]
+        default="Asia/Jakarta", description="The time zone of the start and end times."
+    )
+    school_id: Id | None = Field(
+        default=None,
+        description="For a city-wide partnership: the member school the activity is for.",
+    )
     place: Text = ""
     online_url: Text = ""
     languages: list[Text] = Field(default=[], description="Language codes such as id, en, zh.")
@@ -108,10 +136,20 @@ class ActivityPatch(PlanFields):
     starts_on: date | None = None
 
 
+class ParticipantHours(ApiInput):
+    id: Id = Field(description="The participant's id on the activity.")
+    hours: Hours
+
+
 class CompleteIn(ApiInput):
     outcomes: Text
     hours: Hours = Field(description="Hours the activity took.")
     report: Text = Field(description="What follows from the activity.")
+    participants: list[ParticipantHours] = Field(
+        default=[],
+        description="Hours for some participants; the others are credited the report's hours "
+        "(or keep the hours they were credited before).",
+    )
 
 
 class ActivityQuery(PageQuery):
@@ -134,6 +172,12 @@ def activity_out(activity):
         description=activity.description,
         starts_on=activity.starts_on,
         ends_on=activity.ends_on,
+        start_time=activity.start_time,
+        end_time=activity.end_time,
+        timezone=activity.timezone,
+        starts_at=times.starts_at(activity),
+        ends_at=times.ends_at(activity),
+        school_id=activity.school_id,
         place=activity.place,
         online_url=activity.online_url,
         languages=activity.languages,
@@ -166,9 +210,26 @@ def load_activity(db, activity_id, *, manage=False):
     joined = participation.participant_user_ids(db, activity.id)
     if not access.sees_activity(user, activity, partnership, joined):
         raise ApiProblem(404)
-    if manage and not access.manages_activities_of(user, partnership):
+    if manage and not access.manages_activities_of(user, partnership, activity):
         raise ApiProblem(403, _("You may look at this activity but not change it."))
     return activity, partnership
+
+
+def _organizations(values, partnership):
+    """The body's organization ids through the scope guard: one of the partnership's members
+    (member schools for school_id), else -1, which the rules refuse like any non-member."""
+    offered = {
+        "sending_org_id": partnership.member_ids,
+        "receiving_org_id": partnership.member_ids,
+        "school_id": partnership.member_school_ids,
+    }
+    for name, ids in offered.items():
+        if values.get(name) is not None:
+            found = scope.chosen(
+                values[name], {i: i for i in ids}, source="json", name=name, kind="organization"
+            )
+            values[name] = -1 if found is None else found
+    return values
 
 
 @api_route(
@@ -178,6 +239,7 @@ def load_activity(db, activity_id, *, manage=False):
     query=ActivityQuery,
     response=ActivityPage,
     paginated=True,
+    not_found=True,
 )
 def list_activities(query):
     """Activities of the partnerships the caller's organization is in (students: those they take
@@ -188,8 +250,13 @@ def list_activities(query):
         .join(Partnership, col(Partnership.id) == ExchangeActivity.partnership_id)
         .where(access.activity_filter(caller()))
     )
-    if query.partnership:
-        rows_query = rows_query.where(ExchangeActivity.partnership_id == query.partnership)
+    if query.partnership:  # through the scope guard: unknown and not the caller's alike
+        partnership = scope.find(
+            "partnership", query.partnership, source="query", name="partnership"
+        )
+        if partnership is None:
+            raise ApiProblem(404)
+        rows_query = rows_query.where(ExchangeActivity.partnership_id == partnership.id)
     if query.kind:
         rows_query = rows_query.where(ExchangeActivity.kind == query.kind)
     if query.status:
@@ -228,14 +295,13 @@ def create_activity(body):
     """Plan an activity of a partnership the caller's organization is in (any for the office)."""
     db = get_session()
     user = caller()
-    partnership = db.get(Partnership, body.partnership)
-    if partnership is None or not access.sees_partnership(user, partnership):
+    partnership = scope.json_id(body, "partnership")
+    if partnership is None:  # unknown and not the caller's alike
         raise Invalid.field("partnership", _("There is no such partnership."))
     if not access.manages_activities_of(user, partnership):
         raise ApiProblem(403, _("You cannot plan activities of this partnership."))
-    activity = exchange.create_activity(
-        db, actor=user, partnership=partnership, **body.model_dump(include=set(PLAN_FIELDS))
-    )
+    values = _organizations(body.model_dump(include=set(PLAN_FIELDS)), partnership)
+    activity = exchange.create_activity(db, actor=user, partnership=partnership, **values)
     location = url_for("api.get_activity", activity_id=activity.id)
     return activity_out(activity), {"Location": location}
 
@@ -254,7 +320,7 @@ def update_activity(activity_id, body):
     db = get_session()
     activity, partnership = load_activity(db, activity_id, manage=True)
     values = {name: getattr(activity, name) for name in PLAN_FIELDS}
-    values.update(body.model_dump(exclude_unset=True))
+    values.update(_organizations(body.model_dump(exclude_unset=True), partnership))
     exchange.update_activity(
         db, actor=caller(), activity=activity, partnership=partnership, **values
     )
@@ -282,9 +348,14 @@ def complete_activity(activity_id, body):
             outcomes=body.outcomes,
             hours=body.hours,
             follow_up=body.report,
+            participant_hours={p.id: p.hours for p in body.participants},
         )
     except Invalid as refused:
         renamed = {"follow_up": "report"}
+        renamed.update(
+            {exchange.participant_field(p.id): f"participants[{i}].hours"
+             for i, p in enumerate(body.participants)}
+        )  # fmt: skip
         raise Invalid(
             [{**e, "field": renamed.get(e.get("field"), e.get("field"))} for e in refused.errors]
         ) from None

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from pydantic import Field
 
-from eduplatform.api.framework import api_route
+from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import page_list, page_of
 from eduplatform.api.problems import ApiProblem
 from eduplatform.api.schemas import (
@@ -123,7 +123,9 @@ def list_programs(query):
     paginated=True,
 )
 def list_modules(query):
-    """Modules with a published version, in program order; `?program=` keeps one program's."""
+    """Modules with a published version, in program order; `?program=` keeps one program's.
+
+    The shared programme's modules, and a teacher's or student's own schools' modules."""
     db = get_session()
     program_id = None
     if query.program is not None:
@@ -134,7 +136,7 @@ def list_modules(query):
             )
         program_id = program.id
     entries, next_cursor = page_list(
-        curriculum.catalogue(db, program_id=program_id),
+        curriculum.catalogue(db, viewer=caller(), program_id=program_id),
         query,
         key=lambda e: (e.program.code, e.module.position, e.module.code),
         size=3,
@@ -168,6 +170,8 @@ def get_module(code):
     """The module's current published version with its units and their prerequisites."""
     db = get_session()
     module = curriculum.module_by_code(db, code)
+    if module is not None and not curriculum.can_see(caller(), module):
+        module = None  # another school's own module: as if unknown
     version = curriculum.current_version(db, module) if module else None
     if version is None:
         raise ApiProblem(404)

@@ -1,9 +1,11 @@
 """Certificates: the holder's, their school's (teachers) or all (office); the signed credential."""
 
+import json
 from datetime import datetime
+from typing import Any
 
-from flask import current_app, request, url_for
-from pydantic import Field
+from flask import current_app
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 from sqlmodel import col, select
 
 from eduplatform.api.framework import api_route, caller
@@ -19,16 +21,18 @@ from eduplatform.api.schemas import (
     organization_ref,
     person_ref,
 )
+from eduplatform.auth.access import in_scope
+from eduplatform.credentials import service as credentials
 from eduplatform.curriculum.models import Module, ModuleVersion
 from eduplatform.db import get_session
 from eduplatform.i18n import current_language
 from eduplatform.people.models import Role, User
 from eduplatform.training import service as training
 from eduplatform.training.models import Certificate
+from eduplatform.urls import public_url
 
 TAG = "Certificates"
 HOLDERS = (Role.STUDENT, Role.TEACHER, Role.OFFICE, Role.ADMIN)
-CREDENTIAL_MEDIA_TYPE = "application/vc+jwt"
 
 
 class CertificateSummaryOut(ApiOutput):
@@ -61,7 +65,7 @@ def certificate_or_404(db, code):
 
 
 def _verify_url(certificate):
-    return url_for("public.certificate", code=certificate.code, _external=True)
+    return public_url("public.certificate", code=certificate.code)
 
 
 @api_route(
@@ -87,7 +91,7 @@ def list_certificates(query):
     if user.role == Role.STUDENT:
         rows_query = rows_query.where(Certificate.student_id == user.id)
     elif user.role == Role.TEACHER:
-        rows_query = rows_query.where(Certificate.school_id == user.organization_id)
+        rows_query = rows_query.where(in_scope(user, Certificate.school_id))
     keyset = Keyset(
         col(Certificate.issued_at), col(Certificate.id), descending=True, parse=parse_datetime
     )
@@ -142,27 +146,66 @@ def get_certificate(code):
     )
 
 
-@api_route(
-    "/certificates/<code>/credential",
-    summary="The Open Badges 3.0 credential",
-    tag=TAG,
-    roles=HOLDERS,
-    media_type=CREDENTIAL_MEDIA_TYPE,
-)
-def get_credential(code):
-    """The certificate as a signed OpenBadgeCredential (VC-JWT, EdDSA); check it against
-    /.well-known/jwks.json. 404 for a revoked certificate."""
+class CredentialDocument(BaseModel):
+    """An Open Badges 3.0 OpenBadgeCredential (W3C VC 2.0, JSON-LD) with its Data Integrity
+    proof (eddsa-rdfc-2022)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, title="CredentialDocument")
+
+    context: list[str] = Field(alias="@context")
+    id: str
+    type: list[str]
+    name: str
+    issuer: dict[str, Any] = Field(description="The platform's Profile; `id` is its did:web.")
+    validFrom: str
+    credentialSubject: dict[str, Any]
+    credentialStatus: dict[str, Any] = Field(description="Its BitstringStatusListEntry.")
+    proof: list[dict[str, Any]] = Field(description="Its Data Integrity proof (one).")
+
+
+class CredentialJwt(RootModel[str]):
+    """The same credential as a VC-JWT (compact JWS, RS256), as a JSON string."""
+
+    model_config = ConfigDict(title="CredentialJwt")
+
+
+def _credential_document(code):
     db = get_session()
     certificate = certificate_or_404(db, code)
     if not certificate.valid:
         raise ApiProblem(404)
-    credential = training.build_credential(
-        training.certificate_view(db, certificate),
-        base_url=request.url_root.rstrip("/"),
-        verify_url=_verify_url(certificate),
-        locale=current_language(),
-    )
-    token = training.sign_credential(credential, jwks_url=url_for("public.jwks", _external=True))
-    response = current_app.response_class(token, mimetype=CREDENTIAL_MEDIA_TYPE)
+    view = training.certificate_view(db, certificate)
+    return credentials.credential_document(db, view, current_language())
+
+
+def _json(payload):
+    response = current_app.response_class(json.dumps(payload), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@api_route(
+    "/certificates/<code>/credential",
+    summary="The Open Badges 3.0 credential (JSON-LD)",
+    tag=TAG,
+    roles=HOLDERS,
+    response=CredentialDocument,
+)
+def get_credential(code):
+    """The certificate as a signed OpenBadgeCredential: JSON-LD with an embedded Data Integrity
+    proof (eddsa-rdfc-2022, key in the did:web document at /.well-known/did.json), texts in the
+    language of `lang`. 404 for a revoked certificate."""
+    return _json(credentials.sign_document(_credential_document(code)))
+
+
+@api_route(
+    "/certificates/<code>/credential/jwt",
+    summary="The Open Badges 3.0 credential (VC-JWT)",
+    tag=TAG,
+    roles=HOLDERS,
+    response=CredentialJwt,
+)
+def get_credential_jwt(code):
+    """The same credential as a VC-JWT (RS256; `kid` is the URL of its key, every key is in
+    /.well-known/jwks.json), returned as a JSON string. 404 for a revoked certificate."""
+    return _json(credentials.sign_jwt(_credential_document(code)))

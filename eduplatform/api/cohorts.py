@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import Field
 from sqlmodel import col, select
 
+from eduplatform import scope
 from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import Keyset, fetch_page, page_of
 from eduplatform.api.problems import ApiProblem
@@ -19,7 +20,7 @@ from eduplatform.api.schemas import (
     organization_ref,
     person_ref,
 )
-from eduplatform.auth.access import school_scope, sees_school
+from eduplatform.auth.access import in_scope, sees_school
 from eduplatform.curriculum.models import Program
 from eduplatform.db import get_session
 from eduplatform.people import cohorts, schools
@@ -81,18 +82,17 @@ StudentPage = page_of(StudentOut)
     tag=TAG,
     roles=CLASS_ROLES,
     query=CohortQuery,
+    not_found=True,
     response=CohortPage,
     paginated=True,
 )
 def list_cohorts(query):
-    """Classes of the caller's school (every school for the office), newest year first."""
+    """Classes of the caller's schools (every school for the office), newest year first."""
     db = get_session()
-    scope = school_scope(caller())
-    rows_query = select(Cohort)
-    if scope is not None:
-        rows_query = rows_query.where(Cohort.school_id == scope)
-    if query.school:
-        rows_query = rows_query.where(Cohort.school_id == query.school)
+    rows_query = select(Cohort).where(in_scope(caller(), Cohort.school_id))
+    if query.school:  # 404 when unknown or not the caller's
+        school = scope.load("school", query.school, source="query", name="school")
+        rows_query = rows_query.where(Cohort.school_id == school.id)
     if query.year:
         rows_query = rows_query.where(Cohort.academic_year == query.year)
     keyset = Keyset(col(Cohort.academic_year), col(Cohort.id), descending=True)

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from pydantic import Field
 from sqlmodel import col, select
 
-from eduplatform import uploads
+from eduplatform import scope, uploads
 from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import Keyset, fetch_page, page_of, parse_datetime
 from eduplatform.api.problems import ApiProblem
@@ -24,8 +24,9 @@ from eduplatform.api.schemas import (
     Translated,
     person_ref,
 )
-from eduplatform.auth.access import school_scope
+from eduplatform.auth.access import in_scope
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
+from eduplatform.curriculum.service import can_see
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.i18n import current_language
@@ -45,6 +46,15 @@ class CohortBrief(ApiOutput):
     academic_year: str
 
 
+class CriterionOut(ApiOutput):
+    number: int = Field(description="The criterion's place in the unit's list, from 1.")
+    text: Translated
+    met: bool | None = Field(
+        description="As the reviewer ticked it: true when met, false when not ticked; null "
+        "while the record awaits review (or when it was reviewed without the checklist)."
+    )
+
+
 class CompletionOut(ApiOutput):
     id: int
     unit: str = Field(description="The unit's code, e.g. EV-101-U1.")
@@ -60,6 +70,12 @@ class CompletionOut(ApiOutput):
     reviewer: PersonRef | None
     reviewed_at: datetime | None
     feedback: str | None
+    criteria: list[CriterionOut] = Field(
+        description="The unit's assessment criteria with the reviewer's ticks."
+    )
+    criteria_override: str | None = Field(
+        description="Why the reviewer verified it although not every criterion was ticked."
+    )
     created_at: datetime
 
 
@@ -88,7 +104,14 @@ class CompletionQuery(PageQuery):
 CompletionPage = page_of(CompletionOut)
 
 
-def completion_out(completion, unit, module, student, cohort, reviewer, lang):
+def criteria_out(unit, ticks, lang):
+    return [
+        CriterionOut(number=number, text=Translated.of(text, lang), met=ticks.get(number))
+        for number, text in enumerate(unit.criteria or [], start=1)
+    ]
+
+
+def completion_out(completion, unit, module, student, cohort, reviewer, lang, ticks=None):
     return CompletionOut(
         id=completion.id,
         unit=unit.code,
@@ -106,6 +129,8 @@ def completion_out(completion, unit, module, student, cohort, reviewer, lang):
         reviewer=person_ref(reviewer),
         reviewed_at=completion.reviewed_at,
         feedback=completion.feedback,
+        criteria=criteria_out(unit, ticks or {}, lang),
+        criteria_override=completion.criteria_override,
         created_at=completion.created_at,
     )
 
@@ -121,6 +146,7 @@ def describe(db, completion):
         db.get(Cohort, completion.cohort_id),
         db.get(User, completion.reviewer_id) if completion.reviewer_id else None,
         current_language(),
+        training.criteria_ticks(db, [completion.id]).get(completion.id),
     )
 
 
@@ -138,6 +164,7 @@ def load_completion(db, completion_id):
     tag=TAG,
     roles=SEERS,
     query=CompletionQuery,
+    not_found=True,
     response=CompletionPage,
     paginated=True,
 )
@@ -156,15 +183,18 @@ def list_completions(query):
     )
     if user.role == Role.STUDENT:
         rows_query = rows_query.where(UnitCompletion.student_id == user.id)
-    elif school_scope(user) is not None:
-        rows_query = rows_query.where(Cohort.school_id == school_scope(user))
+    else:
+        rows_query = rows_query.where(in_scope(user, Cohort.school_id))
+        if user.role == Role.TEACHER:  # as can_see_completion: not a student who moved away
+            rows_query = rows_query.where(training.still_at_the_school())
     status = query.status or (
         StatusFilter.ALL if user.role == Role.STUDENT else CompletionStatus.SUBMITTED
     )
     if status != StatusFilter.ALL:
         rows_query = rows_query.where(UnitCompletion.status == status)
-    if query.cohort:
-        rows_query = rows_query.where(UnitCompletion.cohort_id == query.cohort)
+    if query.cohort:  # 404 when unknown or not the caller's
+        cohort = scope.load("cohort", query.cohort, source="query", name="cohort")
+        rows_query = rows_query.where(UnitCompletion.cohort_id == cohort.id)
     keyset = Keyset(col(UnitCompletion.created_at), col(UnitCompletion.id), parse=parse_datetime)
     rows, next_cursor = fetch_page(
         db, rows_query, keyset, query, key=lambda row: (row[0].created_at, row[0].id)
@@ -176,9 +206,19 @@ def list_completions(query):
         else {}
     )
     lang = current_language()
+    ticks = training.criteria_ticks(db, [row[0].id for row in rows])
     return CompletionPage(
         items=[
-            completion_out(c, unit, module, student, cohort, reviewers.get(c.reviewer_id), lang)
+            completion_out(
+                c,
+                unit,
+                module,
+                student,
+                cohort,
+                reviewers.get(c.reviewer_id),
+                lang,
+                ticks.get(c.id),
+            )
             for c, unit, module, student, cohort in rows
         ],
         next=next_cursor,
@@ -201,7 +241,15 @@ def get_completion(completion_id):
 def _unit_to_log(db, student, code):
     """The unit with this code in the version the student's class follows (units keep their
     code across versions); any unit of that code when none fits, so the service says why."""
-    units = db.exec(select(Unit).where(Unit.code == code).order_by(col(Unit.id).desc())).all()
+    rows = db.exec(
+        select(Unit, Module)
+        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .where(Unit.code == code)
+        .order_by(col(Unit.id).desc())
+    ).all()
+    # Another school's own module is as unknown: its units' codes are not named either.
+    units = [unit for unit, module in rows if can_see(student, module)]
     if not units:
         raise Invalid.field("unit", _("There is no unit with this code."))
     _enrollment, cohort = training.student_cohort(db, student)
@@ -222,22 +270,31 @@ def _unit_to_log(db, student, code):
     response=CompletionOut,
     status=201,
     conflict=True,
+    request_headers={
+        "Idempotency-Key": "Your own key for this entry (8 to 64 letters, digits, - or _, e.g. a "
+        "UUID). Sending the entry again with the same key, after a lost answer, makes no second "
+        "record: the answer is the record the first send made, with `Idempotent-Replayed: true`. "
+        "Keys are yours alone: another student's key never finds your record, nor yours theirs."
+    },
 )
 def create_completion(body):
     """Record that you did a unit; 409 when it is already verified or awaiting review, 422 when
     it is locked or the input is refused (the errors name the field)."""
     db = get_session()
     user = caller()
-    completion = training.log_completion(
+    completion, created = training.log_completion_once(
         db,
         actor=user,
         unit=_unit_to_log(db, user, body.unit),
+        idempotency_key=request.headers.get("Idempotency-Key"),
         performed_on=body.performed_on,
         hours=body.hours,
         note=body.note,
     )
-    location = url_for("api.get_completion", completion_id=completion.id)
-    return describe(db, completion), {"Location": location}
+    headers = {"Location": url_for("api.get_completion", completion_id=completion.id)}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return describe(db, completion), headers
 
 
 @api_route(

@@ -31,8 +31,8 @@ from eduplatform.api.problems import (
     validation_errors,
 )
 from eduplatform.api.schemas import CODE_PATTERN, MAX_ID
-from eduplatform.db import get_session
-from eduplatform.extensions import csrf, limiter
+from eduplatform.db import first_statement, get_session
+from eduplatform.extensions import csrf, limit_blueprint
 
 JSON = "application/json"
 MAX_JSON_BYTES = 1024 * 1024
@@ -76,6 +76,7 @@ class Operation:
     conflict: bool = False
     not_found: bool = False  # 404 for something other than a path's id (a filter's)
     response_headers: dict = field(default_factory=dict)
+    request_headers: dict = field(default_factory=dict)  # optional header -> description
 
     @property
     def path(self):
@@ -96,7 +97,7 @@ def rate_limit_key():
     return f"api-token:{auth[0].id}" if auth else f"api-address:{get_remote_address()}"
 
 
-limiter.limit(rate_limit, key_func=rate_limit_key, scope="api")(bp)
+limit_blueprint(bp, rate_limit, key_func=rate_limit_key, scope="api")
 
 
 def bearer_token():
@@ -110,7 +111,8 @@ def current_auth():
     """(token, user) of the request's bearer token, looked up once per request, or None."""
     if "api_auth" not in g:
         raw = bearer_token()
-        g.api_auth = service.authenticate(get_session(), raw) if raw else None
+        db = get_session()
+        g.api_auth = first_statement(db, lambda: service.authenticate(db, raw)) if raw else None
     return g.api_auth
 
 
@@ -236,6 +238,7 @@ def api_route(
     conflict=False,
     not_found=False,
     response_headers=None,
+    request_headers=None,
 ):
     """Register an API route and record what it takes, gives and requires.
 
@@ -266,6 +269,7 @@ def api_route(
             conflict=conflict,
             not_found=not_found,
             response_headers=dict(response_headers or {}),
+            request_headers=dict(request_headers or {}),
         )
         OPERATIONS.append(operation)
 
@@ -289,9 +293,11 @@ def api_route(
     return decorator
 
 
-def _problem(error):
+def problem_for(error):
+    """The problem document for an error under /api/v1, in the caller's language (also used by
+    the app's error handler when no API route matched the path)."""
     with force_locale(api_language()):
         return problem_from_exception(error)
 
 
-bp.register_error_handler(Exception, _problem)
+bp.register_error_handler(Exception, problem_for)

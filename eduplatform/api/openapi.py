@@ -23,6 +23,8 @@ TAGS = {
     "Classes": "Classes (cohorts) and their students.",
     "Certificates": "Certificates and their Open Badges 3.0 credentials.",
     "Exchange": "Partnerships and exchange activities.",
+    "Placements": "Industry placements (PKL) and the students' daily journals; a company's "
+    "supervisor has no account and never uses the API.",
     "Dashboard": "The education office's figures.",
     "Learning records": "Verified completions as xAPI statements for a learning record store.",
 }
@@ -204,6 +206,10 @@ def _operation(operation, schemas_by_key, schemas):
     if operation.query is not None:
         name = schemas_by_key[(operation.query, "validation")]["$ref"].rsplit("/", 1)[1]
         document["parameters"] += _query_parameters(schemas[name])
+    document["parameters"] += [
+        {"name": name, "in": "header", "description": text, "schema": {"type": "string"}}
+        for name, text in operation.request_headers.items()
+    ]
     if operation.body is not None or operation.upload:
         document["requestBody"] = _request_body(operation, schemas_by_key)
     for status in _error_statuses(operation):

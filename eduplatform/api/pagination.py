@@ -17,6 +17,8 @@ from pydantic import BaseModel, create_model
 from sqlmodel import and_, or_
 
 from eduplatform.api.problems import ApiProblem
+from eduplatform.ids import parse_id
+from eduplatform.urls import public_url
 
 
 class PageBase(BaseModel):
@@ -56,6 +58,13 @@ def invalid_cursor():
     return ApiProblem(422, errors=[{"field": "cursor", "message": _("This cursor is not valid.")}])
 
 
+def _text(value):
+    """A text sort key from a cursor (anything else was not made by us)."""
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value
+
+
 def parse_datetime(value):
     return datetime.fromisoformat(value)
 
@@ -71,7 +80,7 @@ class Keyset:
     column: Any
     id_column: Any
     descending: bool = False
-    parse: Callable = lambda value: value
+    parse: Callable = lambda value: _text(value)
 
     def ordered(self, query):
         columns = (self.column, self.id_column)
@@ -82,9 +91,11 @@ class Keyset:
         if values is None:
             return query
         try:
-            value, last_id = self.parse(values[0]), int(values[1])
+            value, last_id = self.parse(values[0]), parse_id(values[1])
         except (TypeError, ValueError):
             raise invalid_cursor() from None
+        if last_id is None:  # not an id the database can hold (a forged cursor)
+            raise invalid_cursor()
         if self.descending:
             beyond = or_(self.column < value, and_(self.column == value, self.id_column < last_id))
         else:
@@ -117,9 +128,12 @@ def page_list(items, params, key, size=2):
 
 
 def next_url(cursor, external=True):
-    """This request's URL with `cursor` set: the page after this one."""
-    args = {**request.args.to_dict(), "cursor": cursor}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=external)
+    """This request's URL with `cursor` set: the page after this one (absolute: on the public
+    base URL, never on the request's Host header)."""
+    args = {**request.args.to_dict(), "cursor": cursor, **(request.view_args or {})}
+    if external:
+        return public_url(request.endpoint, **args)
+    return url_for(request.endpoint, **args)
 
 
 def next_link(cursor):

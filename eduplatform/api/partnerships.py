@@ -6,6 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from pydantic import Field
 
+from eduplatform import scope
 from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import page_list, page_of
 from eduplatform.api.problems import ApiProblem
@@ -23,7 +24,7 @@ from eduplatform.errors import Invalid
 from eduplatform.exchange import access, queries
 from eduplatform.exchange import partnerships as exchange
 from eduplatform.exchange.models import Area, Partnership, PartnershipKind, PartnershipStatus
-from eduplatform.people.models import Organization, Role
+from eduplatform.people.models import Role
 
 TAG = "Exchange"
 STAFF = (Role.TEACHER, Role.AUTHOR, Role.OFFICE, Role.ADMIN)
@@ -43,7 +44,12 @@ class ContactIn(ApiInput):
 
 class PartnershipOut(ApiOutput):
     id: int
-    school: OrganizationRef
+    school: OrganizationRef = Field(
+        description="The school, or the education office for a city-wide partnership."
+    )
+    member_schools: list[OrganizationRef] = Field(
+        description="A city-wide partnership's member schools (empty for a school's own)."
+    )
     partner: OrganizationRef | None = Field(description="The partner, when it is on the platform.")
     partner_name: str | None = Field(description="The partner's name otherwise.")
     kind: str
@@ -59,7 +65,15 @@ class PartnershipOut(ApiOutput):
 
 
 class PartnershipIn(ApiInput):
-    school: Id = Field(description="The school's organization id.")
+    school: Id = Field(
+        description="The school's organization id, or the education office's for a city-wide "
+        "partnership."
+    )
+    member_schools: list[Id] = Field(
+        default=[],
+        max_length=500,
+        description="A city-wide partnership's member schools (organization ids).",
+    )
     kind: PartnershipKind
     partner: Id | None = Field(default=None, description="A partner organization's id.")
     partner_name: Text | None = Field(default=None, description="Or the partner's name.")
@@ -86,6 +100,11 @@ def partnership_out(partnership, organizations):
     return PartnershipOut(
         id=partnership.id,
         school=organization_ref(organizations[partnership.school_id]),
+        member_schools=[
+            organization_ref(organizations[i])
+            for i in sorted(partnership.member_school_ids)
+            if i in organizations
+        ],
         partner=organization_ref(organizations.get(partnership.partner_id)),
         partner_name=partnership.partner_name,
         kind=partnership.kind,
@@ -111,14 +130,20 @@ def describe(db, partnership):
     tag=TAG,
     roles=STAFF,
     query=PartnershipQuery,
+    not_found=True,
     response=PartnershipPage,
     paginated=True,
 )
 def list_partnerships(query):
     """Partnerships the caller's organization is in (every one for the office), oldest first."""
     db = get_session()
+    school = (  # 404 when unknown or not the caller's
+        scope.load("organization", query.school, source="query", name="school")
+        if query.school
+        else None
+    )
     rows = queries.list_partnerships(
-        db, viewer=caller(), school_id=query.school, kind=query.kind, status=query.status
+        db, viewer=caller(), school_id=school and school.id, kind=query.kind, status=query.status
     )
     rows, next_cursor = page_list(rows, query, key=lambda p: (p.id,), size=1)
     organizations = queries.organizations_of_partnerships(db, rows)
@@ -155,18 +180,23 @@ def get_partnership(partnership_id):
 )
 def create_partnership(body):
     """Record a school's partnership with an organization on the platform (`partner`) or a
-    named outside partner (`partner_name`)."""
+    named outside partner (`partner_name`); or the city's: `school` is then the education
+    office and `member_schools` the schools taking part."""
     db = get_session()
-    partner = db.get(Organization, body.partner) if body.partner else None
+    partner = scope.json_id(body, "partner", "organization")
     if body.partner and partner is None:
         raise Invalid.field("partner", _("There is no organization with this id."))
-    values = body.model_dump(exclude={"school", "partner", "contacts"})
+    values = body.model_dump(exclude={"school", "partner", "contacts", "member_schools"})
     partnership = exchange.create_partnership(
         db,
         actor=caller(),
-        school=db.get(Organization, body.school),
+        school=scope.json_id(body, "school", "organization"),
         partner=partner,
         contacts=[c.model_dump() for c in body.contacts],
+        member_schools=[
+            scope.find("organization", i, source="json", name="member_schools")
+            for i in body.member_schools
+        ],
         **values,
     )
     location = url_for("api.get_partnership", partnership_id=partnership.id)

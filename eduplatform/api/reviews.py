@@ -1,6 +1,7 @@
 """Teachers verify or reject logged units: the same review rules as the verification queue."""
 
 from datetime import datetime
+from typing import Annotated
 
 from flask_babel import gettext as _
 from pydantic import Field
@@ -28,12 +29,29 @@ class ReviewOut(ApiOutput):
     )
 
 
+CriterionNumbers = list[Annotated[int, Field(ge=1, le=1000)]]
+
+
 class ApproveIn(ApiInput):
     feedback: Text | None = None
+    criteria_met: CriterionNumbers = Field(
+        default_factory=list,
+        description="The numbers of the unit's assessment criteria the work meets (see the "
+        "record's `criteria`). Verifying needs every one of them, or an `override_reason`.",
+    )
+    override_reason: Text | None = Field(
+        default=None,
+        description="Why the work is verified although a criterion is not ticked "
+        "(at most 500 characters); required then, ignored otherwise.",
+    )
 
 
 class RejectIn(ApiInput):
     feedback: Text = Field(description="What to improve; required.")
+    criteria_met: CriterionNumbers = Field(
+        default_factory=list,
+        description="The criteria the work already meets (optional): the student sees the rest.",
+    )
 
 
 def _review(completion_id, decide):
@@ -60,12 +78,18 @@ def _review(completion_id, decide):
     conflict=True,
 )
 def approve_completion(completion_id, body):
-    """Verify the record (feedback optional). When it was the module's last unit, the answer
-    names the certificate it issued. 409 when someone reviewed it already."""
+    """Verify the record: tick every assessment criterion in `criteria_met`, or give an
+    `override_reason` (422 otherwise; feedback optional). When it was the module's last unit,
+    the answer names the certificate it issued. 409 when someone reviewed it already."""
     return _review(
         completion_id,
         lambda db, completion: training.approve_completion(
-            db, actor=caller(), completion=completion, feedback=body.feedback
+            db,
+            actor=caller(),
+            completion=completion,
+            feedback=body.feedback,
+            criteria_met=body.criteria_met,
+            override_reason=body.override_reason,
         ),
     )
 
@@ -86,6 +110,10 @@ def reject_completion(completion_id, body):
     return _review(
         completion_id,
         lambda db, completion: training.reject_completion(
-            db, actor=caller(), completion=completion, feedback=body.feedback
+            db,
+            actor=caller(),
+            completion=completion,
+            feedback=body.feedback,
+            criteria_met=body.criteria_met,
         ),
     )

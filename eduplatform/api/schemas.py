@@ -6,8 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from eduplatform.i18n import translated
-
-MAX_ID = 2**31 - 1
+from eduplatform.ids import MAX_ID
 
 # Ids fit a 32-bit integer column; larger ones could never exist, so they are refused early.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, or_
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select, update
 
 from eduplatform.api.models import ApiToken, TokenScope
 from eduplatform.audit.service import record_event
@@ -154,7 +157,42 @@ def authenticate(session: Session, raw, now=None):
     if not token.is_live(now) or not user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
-        token.last_used_at = now
-        session.add(token)
-        session.commit()
+        _note_use(session, token, now)
     return token, user
+
+
+# Built once: conditional, so that of two requests noting the same minute only one writes.
+_NOTE_USE = (
+    update(ApiToken)
+    .where(
+        col(ApiToken.id) == bindparam("token_id"),
+        or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) <= bindparam("due")),
+    )
+    .values(last_used_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
+
+def _note_use(session, token, now):
+    """Write when the token was used, in a transaction of its own; skipped (the next request
+    tries again) when the database stays busy, and never mixed into a request's own changes.
+
+    The read that found the token is ended first. On SQLite a reading request's transaction
+    cannot become a writing one once another connection has written since it began: the UPDATE
+    failed at once with "database is locked" (no busy wait), and a GET of the API answered 500
+    now and then while others logged units (the load test's smoke run). A transaction that
+    starts with the UPDATE waits for the write lock instead.
+    """
+    if session.new or session.dirty or session.deleted:
+        return
+    session.commit()  # ends the read; nothing of the request's is pending (checked above)
+    try:
+        written = session.exec(
+            _NOTE_USE, params={"token_id": token.id, "now": now, "due": now - USE_RESOLUTION}
+        ).rowcount
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        return
+    if written:
+        set_committed_value(token, "last_used_at", now)

@@ -12,6 +12,8 @@ from eduplatform.api import (  # noqa: F401 - importing a resource registers its
     completions,
     me,
     partnerships,
+    placements,
+    quality,
     reviews,
     stats,
     xapi,

@@ -3,8 +3,10 @@
 The learner appears as an account on this platform named by a stable pseudonym (an HMAC of the
 user id under the app's secret key), never by name, NISN or email. Each unit is an Activity with
 a stable IRI (<base>/curriculum/units/<code>); a statement's id is derived from the completion,
-so pulling the same record twice gives the same statement. A store pulls with `since` (the last
-`stored` time it has) and follows `more` until it is empty.
+so pulling the same record twice gives the same statement. Times are in UTC; every statement
+names the platform as its `authority`. Newest first, like a learning record store; a store that
+pulls with `since` (the last `stored` time it has) asks `ascending=true` and follows `more`
+until it is empty.
 """
 
 import hashlib
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app
 from pydantic import Field
 from sqlmodel import col, select
 
@@ -25,6 +27,7 @@ from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.db import get_session
 from eduplatform.people.models import Cohort, Organization, Role
 from eduplatform.training.models import CompletionStatus, UnitCompletion
+from eduplatform.urls import base_url as public_base_url
 
 TAG = "Learning records"
 XAPI_VERSION = "1.0.3"
@@ -76,6 +79,10 @@ class Context(ApiOutput):
     extensions: dict[str, dict[str, str | int | None]]
 
 
+class Authority(Agent):
+    name: str
+
+
 class Statement(ApiOutput):
     id: str
     version: str = XAPI_VERSION
@@ -84,8 +91,12 @@ class Statement(ApiOutput):
     object: Activity
     result: Result
     context: Context
-    timestamp: str = Field(description="When the unit was done (the day it was performed).")
-    stored: str = Field(description="When the completion was verified.")
+    timestamp: str = Field(
+        description="When the unit was done: the start of the day it was performed (in the "
+        "schools' time zone), in UTC."
+    )
+    stored: str = Field(description="When the completion was verified, in UTC.")
+    authority: Authority = Field(description="Who vouches for the statement: the platform.")
 
 
 class StatementResult(ApiOutput):
@@ -97,10 +108,13 @@ class StatementQuery(PageQuery):
     since: datetime | None = Field(
         default=None, description="Only statements stored (verified) after this moment."
     )
+    ascending: bool = Field(
+        default=False, description="Oldest first (default: newest first, like an LRS)."
+    )
 
 
 def base_url():
-    return current_app.config.get("XAPI_BASE_URL") or request.url_root.rstrip("/")
+    return current_app.config.get("XAPI_BASE_URL") or public_base_url()
 
 
 def pseudonym(user_id):
@@ -121,6 +135,13 @@ def _names(text):
 
 def _utc(moment):
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def authority(base):
+    """The platform as the statements' authority (the system that verified the records)."""
+    return Authority(
+        name=current_app.config["ISSUER_NAME"], account=Account(homePage=base, name="eduplatform")
+    )
 
 
 def statement(completion, unit, module_version, module, school, base, zone):
@@ -154,8 +175,9 @@ def statement(completion, unit, module_version, module, school, base, zone):
                 }
             },
         ),
-        timestamp=performed.isoformat(),
+        timestamp=_utc(performed),
         stored=_utc(completion.reviewed_at),
+        authority=authority(base),
     )
 
 
@@ -169,8 +191,9 @@ def statement(completion, unit, module_version, module, school, base, zone):
     response_headers={"X-Experience-API-Version": "The xAPI version: 1.0.3."},
 )
 def xapi_statements(query):
-    """Every verified unit as an xAPI 1.0.3 statement (verb completed), oldest verification
-    first: pass the `stored` time of the last statement you have as `since`, then follow `more`."""
+    """Every verified unit as an xAPI 1.0.3 statement (verb completed), the newest verification
+    first; with `ascending=true` the oldest first: then pass the `stored` time of the last
+    statement you have as `since`, and follow `more`."""
     db = get_session()
     rows_query = (
         select(UnitCompletion, Unit, ModuleVersion, Module, Organization)
@@ -184,7 +207,12 @@ def xapi_statements(query):
     if query.since is not None:
         since = query.since if query.since.tzinfo else query.since.replace(tzinfo=UTC)
         rows_query = rows_query.where(col(UnitCompletion.reviewed_at) > since)
-    keyset = Keyset(col(UnitCompletion.reviewed_at), col(UnitCompletion.id), parse=parse_datetime)
+    keyset = Keyset(
+        col(UnitCompletion.reviewed_at),
+        col(UnitCompletion.id),
+        descending=not query.ascending,
+        parse=parse_datetime,
+    )
     rows, next_cursor = fetch_page(
         db, rows_query, keyset, query, key=lambda row: (row[0].reviewed_at, row[0].id)
     )

@@ -20,8 +20,9 @@ from eduplatform.exchange.forms import (
     PARTNERSHIP_STATUS_LABELS,
 )
 from eduplatform.exchange.models import ExchangeActivity, Partnership
-from eduplatform.i18n import org_kind_label, role_label
+from eduplatform.i18n import org_kind_label, person_name, role_label
 from eduplatform.people.models import Cohort, Organization, OrgKind, User
+from eduplatform.quality.labels import RULE_LABELS
 from eduplatform.training.models import Certificate, UnitCompletion
 
 # Every action the app records (see tests/web/test_audit_log_readable.py, which checks this).
@@ -36,18 +37,29 @@ ACTION_LABELS = {
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
     "user.password_changed": _l("Password changed"),
+    "user.invited": _l("Invited by email"),
+    "student.moved_school": _l("Student moved to another school"),
+    "user.school_changed": _l("School or organization changed"),
+    "user.invitation_accepted": _l("Invitation accepted"),
+    "user.invitation_withdrawn": _l("Invitation withdrawn"),
+    "auth.password_reset_requested": _l("New password requested by email"),
+    "user.password_reset": _l("New password set from an email link"),
+    "user.password_reset_by_code": _l("Password reset with a new activation code"),
     "organization.created": _l("Organization created"),
+    "organization.updated": _l("Organization's names changed"),
     "school.created": _l("School created"),
     "school.updated": _l("School updated"),
     "school.deactivated": _l("School deactivated"),
     "school.reactivated": _l("School reactivated"),
     "school.teacher_assigned": _l("Teacher assigned to the school"),
+    "school.teacher_removed": _l("Teacher removed from the school"),
     "cohort.created": _l("Class created"),
     "cohort.updated": _l("Class updated"),
     "student.enrolled": _l("Student enrolled"),
     "student.moved": _l("Student moved to another class"),
     "student.withdrawn": _l("Student withdrawn from the class"),
     "roster.imported": _l("Roster imported"),
+    "school.teachers_imported": _l("Teacher list imported"),
     "student.exported": _l("Student data exported"),
     "student.anonymised": _l("Student anonymised"),
     "module.created": _l("Module created"),
@@ -55,6 +67,8 @@ ACTION_LABELS = {
     "module.published": _l("Module version published"),
     "module.retired": _l("Module version retired"),
     "module.draft_discarded": _l("Module draft discarded"),
+    "module.adapted": _l("Module adapted for a school"),
+    "module.adopted": _l("School module adopted into the shared programme"),
     "curricula.imported": _l("Curricula imported"),
     "completion.logged": _l("Unit logged"),
     "completion.evidence_added": _l("Evidence added"),
@@ -78,33 +92,81 @@ ACTION_LABELS = {
     "activity.attachment_removed": _l("Activity attachment removed"),
     "exchange.feed_key_renewed": _l("Calendar address renewed"),
     "demo.synthetic_data_added": _l("Demo data added"),
+    "quality.reviewer_granted": _l("Named quality reviewer"),
+    "quality.reviewer_revoked": _l("Revoked quality reviewer"),
+    "quality.plan_created": _l("Sampling plan created"),
+    "quality.plan_changed": _l("Sampling plan changed"),
+    "quality.sampled": _l("Decision sampled"),
+    "quality.reviewed": _l("Sampled decision reviewed"),
+    "quality.action_opened": _l("Action opened for a teacher"),
+    "quality.action_answered": _l("Action answered"),
+    "quality.disputed": _l("Decision disputed by the student"),
+    "quality.endorsed": _l("Certificates endorsed by the university"),
+    "quality.endorsement_withdrawn": _l("University endorsement withdrawn"),
+    "company.created": _l("Company added"),
+    "supervisor.added": _l("Company supervisor added"),
+    "placement.created": _l("Industry placement planned"),
+    "placement.status_changed": _l("Industry placement status changed"),
+    "journal.entry_written": _l("Placement journal entry written"),
+    "journal.entry_changed": _l("Placement journal entry changed"),
+    "journal.countersigned": _l("Journal entry countersigned"),
+    "journal.returned": _l("Journal entry returned by the supervisor"),
+    "supervisor_link.issued": _l("Supervisor link issued"),
+    "supervisor_link.revoked": _l("Supervisor link revoked"),
+    "placement.visit_recorded": _l("Monitoring visit recorded"),
+    "placement.unit_verified": _l("Unit verified from the placement journal"),
+    "placement.assessed": _l("Final placement assessment submitted"),
+    "placement.graded": _l("School's placement grade given"),
+    "placement.certificate_revoked": _l("Placement certificate revoked"),
+    "supervisor.language_changed": _l("Company supervisor's language changed"),
 }
 
 DETAIL_LABELS = {
     "academic_year": _l("Academic year"),
+    "placement_id": _l("Industry placement"),
+    "company_id": _l("Company"),
+    "supervisor_id": _l("Company supervisor"),
+    "link_id": _l("Supervisor link"),
+    "units": _l("Units"),
+    "entries": _l("Journal entries"),
     "added": _l("Added"),
     "attachment_id": _l("Attachment"),
     "changed": _l("Changed"),
+    "adaptation": _l("Adaptation"),
     "code": _l("Code"),
     "cohort_id": _l("Class"),
+    "cohort_ids": _l("Classes"),
+    "ended_cohort_id": _l("Class left"),
+    "from_school_id": _l("Previous school"),
+    "left_school_ids": _l("Schools left"),
+    "to_school_id": _l("New school"),
     "count": _l("Number"),
     "created": _l("Created"),
+    "criteria": _l("Assessment criteria met"),
     "expires_on": _l("Expires"),
     "first_npsn": _l("First NPSN"),
     "from": _l("From"),
     "from_cohort_id": _l("From class"),
     "from_organization_id": _l("Previous organization"),
     "guest": _l("Guest"),
+    "added_to_school": _l("Added to the school"),
+    "invited": _l("Invited"),
+    "needs_email": _l("Without an email, not invited"),
+    "not_teachers": _l("Not teachers, skipped"),
     "hours": _l("Hours"),
     "kind": _l("Kind"),
+    "languages": _l("Languages"),
     "login": _l("Email or NISN"),
+    "locale": _l("Language"),
     "mime_type": _l("File type"),
     "module": _l("Module"),
     "name": _l("Name"),
     "nisn": _l("NISN"),
     "npsn": _l("NPSN"),
     "organization_id": _l("Organization"),
+    "member_school_ids": _l("Member schools"),
     "participant_id": _l("Participant"),
+    "participants": _l("Participants"),
     "partner_id": _l("Partner"),
     "partner_name": _l("Partner"),
     "partnership_id": _l("Partnership"),
@@ -132,12 +194,51 @@ DETAIL_LABELS = {
     "user_id": _l("Person"),
     "version": _l("Version"),
     "version_id": _l("Module version"),
+    "without_teacher": _l("Left without a teacher"),
+    # University quality assurance (the rules' labels are the plan form's).
+    "program": _l("Programme"),
+    "term": _l("Term"),
+    "new_teacher_rate": _l("New teachers: sampling rate"),
+    "new_teacher_units": _l("New teachers: experienced after this many verified units"),
+    "minimum_rate": _l("Every teacher: minimum rate"),
+    "one_per_module": _l("At least one sample from each module a teacher verifies"),
+    "safety_critical_rate": _l("Safety-critical units: rate"),
+    "disputed_rate": _l("After a dispute or a disagreement: rate"),
+    "back_in_line_after": _l("Back in line after this many agreements in a row"),
+    "agreement_threshold": _l("Agreement needed for the endorsement"),
+    "minimum_reviews": _l("Reviewed decisions needed for the endorsement"),
+    "action_days": _l("Days a teacher has to answer an action"),
+    "dispute_days": _l("Days a student has to dispute a decision"),
+    "rule": _l("Why sampled"),
+    "rate": _l("Sampling rate (%)"),
+    "draw": _l("Draw (millionths)"),
+    "sample": _l("Sample"),
+    "agrees": _l("Agreed"),
+    "rating": _l("Rating of the decision"),
+    "reviewed": _l("Reviewed"),
+    "agreed": _l("Agreed"),
 }
 
 # Detail keys holding ids, by what they point at; shown as names when the row exists.
 USER_KEYS = {"student_id", "student_ids", "teacher_id", "user_id"}
-ORG_KEYS = {"school_id", "partner_id", "organization_id", "from_organization_id"}
-COHORT_KEYS = {"cohort_id", "from_cohort_id", "to_cohort_id"}
+ORG_KEYS = {
+    "school_id",
+    "partner_id",
+    "organization_id",
+    "from_organization_id",
+    "member_school_ids",
+    "from_school_id",
+    "to_school_id",
+    "left_school_ids",
+}
+COHORT_KEYS = {
+    "cohort_id",
+    "cohort_ids",
+    "ended_cohort_id",
+    "from_cohort_id",
+    "to_cohort_id",
+    "without_teacher",
+}
 VERSION_KEYS = {"version_id"}
 
 # Coded values shown through the app's existing labels, by action and detail key.
@@ -226,7 +327,7 @@ class Names:
 
     def _named(self, kind, id_):
         if kind == "User" and id_ in self.users:
-            return self.users[id_].full_name, url_for("people.edit_user", user_id=id_)
+            return person_name(self.users[id_].full_name), url_for("people.edit_user", user_id=id_)
         if kind == "Organization" and id_ in self.orgs:
             org = self.orgs[id_]
             link = url_for("schools.detail", school_id=id_) if org.kind == OrgKind.SCHOOL else None
@@ -245,7 +346,7 @@ class Names:
             return _("Certificate %(code)s", code=code), url_for("training.certificate", code=code)
         if kind == "UnitCompletion" and id_ in self.completions:
             unit, student = self.completions[id_]
-            name = _("Unit %(code)s by %(name)s", code=unit, name=student)
+            name = _("Unit %(code)s by %(name)s", code=unit, name=person_name(student))
             return name, url_for("teaching.review", completion_id=id_)
         if kind == "ExchangeActivity" and id_ in self.activities:
             return self.activities[id_].title, url_for("exchange.activity", activity_id=id_)
@@ -294,7 +395,7 @@ class Names:
 
     def _id_name(self, key, value):
         if key in USER_KEYS and value in self.users:
-            return self.users[value].full_name
+            return person_name(self.users[value].full_name)
         if key in ORG_KEYS and value in self.orgs:
             return self.orgs[value].name
         if key in COHORT_KEYS and value in self.cohorts:
@@ -318,6 +419,8 @@ class Names:
             labels = ACTIVITY_KIND_LABELS
         elif key == "status" and action.startswith("partnership."):
             labels = PARTNERSHIP_STATUS_LABELS
+        elif key == "rule" and action.startswith("quality."):
+            labels = RULE_LABELS
         if labels and text in labels:
             return str(labels[text])
         return text

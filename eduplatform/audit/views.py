@@ -1,13 +1,17 @@
 """The audit log for administrators."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from babel.dates import get_timezone_name
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 
 from eduplatform.audit import labels, service
 from eduplatform.auth.access import roles_required
 from eduplatform.auth.service import find_login
+from eduplatform.clock import school_zone
 from eduplatform.db import get_session
+from eduplatform.ids import page_arg
 from eduplatform.people.models import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -15,7 +19,8 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 def _day(raw):
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC) if raw else None
+        # A day as the admin means it: from midnight where the schools are.
+        return datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=school_zone()) if raw else None
     except ValueError:
         return None
 
@@ -24,7 +29,7 @@ def _day(raw):
 @roles_required(Role.ADMIN)
 def events():
     db = get_session()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     until = _day(request.args.get("until"))
     actor = find_login(db, request.args["actor"]) if request.args.get("actor") else None
     rows, total = service.list_events(
@@ -46,4 +51,5 @@ def events():
         action_label=labels.action_label,
         actors=names.users,
         names=names,
+        time_zone=get_timezone_name(school_zone(), locale=get_locale()),
     )

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, RadioField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from eduplatform.config import LANGUAGES
@@ -67,4 +67,40 @@ class ActivationForm(Form):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email", "autocapitalize": "none"},
+    )
+
+
+class SetPasswordForm(Form):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 10 characters. A short sentence is easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class InvitationForm(Form):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocapitalize": "none"},
+    )
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    organization_id = SelectField(_l("School or organization"), coerce=str)
+    locale = SelectField(
+        _l("Language of the email"), choices=choices(LANGUAGES.items()), default="id"
     )

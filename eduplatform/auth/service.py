@@ -2,14 +2,20 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash
 
+from eduplatform.api.models import ApiToken
 from eduplatform.audit.service import record_event
-from eduplatform.people.models import User, UserSession
-from eduplatform.people.service import normalize_email
+from eduplatform.db import DriverStatement
+from eduplatform.people.models import Role, User, UserSession
+from eduplatform.people.service import normalize_email, revoke_sessions
 from eduplatform.sqltypes import utcnow
 
 # Checking a made-up hash keeps "unknown account" as slow as "wrong password".
@@ -31,24 +37,21 @@ def find_login(session: Session, login):
 def authenticate(session: Session, *, login, password):
     """The active user with these credentials, or None; failures are audited."""
     user = find_login(session, login)
-    if user is None or not user.active or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
-        record_event(
-            session, actor=None, action="auth.login_failed", details={"login": (login or "")[:254]}
-        )
-        session.commit()
-        return None
-    if not user.check_password(password or ""):
-        record_event(
-            session,
-            actor=None,
-            action="auth.login_failed",
-            target=user,
-            details={"login": (login or "")[:254]},
-        )
-        session.commit()
-        return None
-    return user
+    usable = user is not None and user.active and bool(user.password_hash)
+    password_hash = user.password_hash if usable else _DUMMY_HASH
+    # Hashing takes a while: not inside the transaction (on SQLite it holds the write lock).
+    session.rollback()
+    if check_password_hash(password_hash, password or "") and usable:
+        return session.get(User, user.id)
+    record_event(
+        session,
+        actor=None,
+        action="auth.login_failed",
+        target=user,
+        details={"login": (login or "")[:254]},
+    )
+    session.commit()
+    return None
 
 
 def start_session(session: Session, *, user):
@@ -56,10 +59,22 @@ def start_session(session: Session, *, user):
     token = secrets.token_urlsafe(32)
     session.add(UserSession(user_id=user.id, token_hash=hash_token(token)))
     user.last_login_at = utcnow()
+    user.reset_notice_at = None  # told once, at this sign-in
     session.add(user)
     record_event(session, actor=user, action="auth.login", target=user)
     session.commit()
     return token
+
+
+def sign_out_everywhere(session: Session, user, *, keep_session_hash=None):
+    """End every signed-in session (but the one kept) and every API token of the user."""
+    revoke_sessions(session, user, keep_token_hash=keep_session_hash)
+    now = utcnow()
+    for token in session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+    ):
+        token.revoked_at = now
+        session.add(token)
 
 
 def end_session(session: Session, *, token):
@@ -72,23 +87,81 @@ def end_session(session: Session, *, token):
         session.commit()
 
 
-# Built once: every signed-in request runs it, and building a statement costs more than the query.
-_SESSION_USER = (
-    select(User)
-    .join(UserSession, col(UserSession.user_id) == User.id)
+# Every signed-in request runs this: the session row and its user's row in one statement, run
+# on the driver (db.DriverStatement); its row becomes the User the ORM would have loaded.
+_USER_COLUMNS = tuple(User.__table__.columns)
+_USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
+_SESSIONS = UserSession.__table__
+_SESSION_USER = DriverStatement(
+    sa_select(*_USER_COLUMNS, _SESSIONS.c.id, _SESSIONS.c.created_at, _SESSIONS.c.last_seen_at)
+    .select_from(User.__table__.join(_SESSIONS, _SESSIONS.c.user_id == User.__table__.c.id))
     .where(
-        User.id == bindparam("user_id"),
-        UserSession.token_hash == bindparam("token_hash"),
-        col(UserSession.revoked_at).is_(None),
-        col(User.active).is_(True),
+        User.__table__.c.id == bindparam("user_id"),
+        _SESSIONS.c.token_hash == bindparam("token_hash"),
+        _SESSIONS.c.revoked_at.is_(None),
+        User.__table__.c.active.is_(True),
     )
 )
+_TOUCH = (
+    update(UserSession)
+    .where(UserSession.id == bindparam("session_id"), UserSession.last_seen_at < bindparam("due"))
+    .values(last_seen_at=bindparam("now"))
+)
+_NEW_USER = class_mapper(User).class_manager.new_instance
 
 
-def load_session_user(session: Session, *, user_id, token):
-    """The user of a live session token, or None when it was revoked or the user deactivated."""
-    if not token or not str(user_id).isdigit():
+def session_limits(config, role):
+    """(absolute lifetime, idle timeout) of a signed-in session of this role."""
+    prefix = "" if role == Role.STUDENT else "STAFF_"
+    return (
+        timedelta(hours=config[f"{prefix}SESSION_LIFETIME_HOURS"]),
+        timedelta(hours=config[f"{prefix}SESSION_IDLE_HOURS"]),
+    )
+
+
+def _loaded_user(values):
+    """A detached User holding `values` (every column), as if the ORM had just loaded it:
+    nothing marked changed; db.adopt() makes it the request Session's own."""
+    user = _NEW_USER()
+    user.__dict__.update(zip(_USER_KEYS, values, strict=True))
+    make_transient_to_detached(user)
+    return user
+
+
+def check_session(engine, *, user_id, token, config):
+    """(user, touch) for a live session token, or None when it was revoked, the user
+    deactivated, or the session outlived its lifetime or sat idle too long (limits in `config`,
+    per role). One statement, read on every request: revocation holds on every worker at once.
+
+    `user` is detached (db.adopt() attaches it); `touch` is None, or the arguments for
+    touch_session() when the session's last-seen time is due: it is written at most every
+    SESSION_TOUCH_SECONDS, not on every request.
+    """
+    if not token or not str(user_id).isdigit() or len(str(user_id)) > 18:
         return None
-    return session.exec(
-        _SESSION_USER, params={"user_id": int(user_id), "token_hash": hash_token(token)}
-    ).first()
+    row = _SESSION_USER.first(engine, {"user_id": int(user_id), "token_hash": hash_token(token)})
+    if row is None:
+        return None
+    *values, session_id, created_at, last_seen_at = row
+    user = _loaded_user(values)
+    now = utcnow()
+    lifetime, idle = session_limits(config, user.role)
+    if now - created_at > lifetime or now - last_seen_at > idle:
+        return None
+    touch_every = timedelta(seconds=config["SESSION_TOUCH_SECONDS"])
+    touch = None
+    if now - last_seen_at > touch_every:
+        touch = {"session_id": session_id, "now": now, "due": now - touch_every}
+    return user, touch
+
+
+def touch_session(session, *, session_id, now, due):
+    """Record that the session is in use; skipped (next request tries again) when the database
+    is busy, and never mixed into a request's own unsaved changes."""
+    if session.new or session.dirty or session.deleted:
+        return
+    try:
+        session.exec(_TOUCH, params={"session_id": session_id, "now": now, "due": due})
+        session.commit()
+    except OperationalError:
+        session.rollback()

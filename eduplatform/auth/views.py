@@ -12,17 +12,19 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from eduplatform.auth import service
+from eduplatform.auth import service, throttle
 from eduplatform.auth.access import login_required
 from eduplatform.auth.forms import ActivationForm, LanguageForm, LoginForm, PasswordForm
-from eduplatform.db import get_session
+from eduplatform.db import adopt, get_engine, get_session
 from eduplatform.errors import Invalid
-from eduplatform.extensions import limiter, login_manager
+from eduplatform.extensions import login_manager
 from eduplatform.forms import apply_errors
 from eduplatform.people.activation import activate as activate_account
+from eduplatform.people.activation import find_student_by_nisn
 from eduplatform.people.service import change_password, set_locale
 
 bp = Blueprint("auth", __name__)
@@ -30,7 +32,17 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id):
-    return service.load_session_user(get_session(), user_id=user_id, token=session.get("sid"))
+    """The signed-in user, checked against the session's row on every request."""
+    checked = service.check_session(
+        get_engine(), user_id=user_id, token=session.get("sid"), config=current_app.config
+    )
+    if checked is None:
+        return None
+    user, touch = checked
+    user = adopt(user)
+    if touch is not None:
+        service.touch_session(get_session(), **touch)
+    return user
 
 
 def safe_next(target):
@@ -45,60 +57,54 @@ def safe_next(target):
     return target
 
 
-def _login_key():
-    return "login:" + (request.form.get("login") or "").strip().casefold()
-
-
-def _failed(response):
-    return response.status_code != 302
-
-
-def sign_in_limits(name, account_key):
-    """Throttle failed attempts per account and per client address; successes cost nothing."""
-    per_account = limiter.limit(
-        lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"],
-        key_func=account_key,
-        methods=["POST"],
-        deduct_when=_failed,
-        scope=f"{name}-account",
-    )
-    per_address = limiter.limit(
-        lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
-        methods=["POST"],
-        deduct_when=_failed,
-        scope=f"{name}-address",
-    )
-    return lambda view: per_account(per_address(view))
-
-
 def _sign_in(db, user):
     session.clear()  # a fresh session at sign-in: nothing from before carries over
+    reset_at = user.reset_notice_at
     session["sid"] = service.start_session(db, user=user)
     login_user(user)
+    if reset_at is not None:
+        flash(
+            _(
+                "Your password was reset on %(when)s with a new activation code from your school, "
+                "and every device was signed out. If you did not ask for a new code, tell your "
+                "teacher.",
+                when=format_datetime(reset_at, "long"),
+            ),
+            "warning",
+        )
+
+
+def _begin_attempt(db, scope, user, typed):
+    key = throttle.account_key(user, typed)
+    db.rollback()  # no transaction (SQLite's write lock) held while counting
+    return throttle.begin(
+        scope,
+        account=key,
+        per_account="RATELIMIT_LOGIN_PER_ACCOUNT",
+        per_address="RATELIMIT_LOGIN_PER_ADDRESS",
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@sign_in_limits("login", _login_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_session()
+        attempt = _begin_attempt(
+            db, "login", service.find_login(db, form.login.data), form.login.data
+        )
         user = service.authenticate(db, login=form.login.data, password=form.password.data)
         if user is not None:
+            attempt.refund()  # only wrong passwords count
             _sign_in(db, user)
             return redirect(safe_next(form.next.data) or url_for("core.home"))
         form.login.errors.append(_("Email/NISN or password is not correct."))
     return render_template("auth/login.html", form=form)
 
 
-def _activation_key():
-    return "activate:" + (request.form.get("nisn") or "").strip()
-
-
 @bp.route("/activate", methods=["GET", "POST"])
-@sign_in_limits("activate", _activation_key)
 def activate():
     """A student's first sign-in: NISN and the code from the teacher, then a new password."""
     if current_user.is_authenticated:
@@ -106,13 +112,18 @@ def activate():
     form = ActivationForm()
     if form.validate_on_submit():
         db = get_session()
+        student = find_student_by_nisn(db, form.nisn.data)
+        attempt = _begin_attempt(db, "activate", student, form.nisn.data)
         try:
             user = activate_account(
                 db, nisn=form.nisn.data, code=form.code.data, password=form.password.data
             )
         except Invalid as refused:
+            if not refused.for_field("code"):
+                attempt.refund()  # refused before the code was checked: not a guess
             apply_errors(form, refused)
         else:
+            attempt.refund()
             _sign_in(db, user)
             flash(_("Your account is ready. Welcome!"), "success")
             return redirect(url_for("core.home"))

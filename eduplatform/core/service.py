@@ -3,10 +3,10 @@
 from functools import cache
 
 from sqlalchemy import text
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from eduplatform.audit.models import AuditEvent
-from eduplatform.people.models import Organization, OrgKind, Role, User
+from eduplatform.people.models import Organization, OrgKind, Role, SchoolMembership, User
 
 
 def schema_revision(session):
@@ -42,27 +42,52 @@ def _migration_graph():
     return {r.revision for r in script.walk_revisions()}, set(script.get_heads())
 
 
-def people_counts(session, organization_id=None):
+def people_counts(session):
+    """Active accounts by role, platform-wide."""
     query = select(User.role, func.count()).where(User.active).group_by(User.role)
-    if organization_id is not None:
-        query = query.where(User.organization_id == organization_id)
     counts = dict.fromkeys(Role, 0)
     counts.update(dict(session.exec(query).all()))
     return counts
 
 
-def school_overview(session):
-    """Each active school with its number of teachers and students."""
-    teachers = func.count().filter(User.role == Role.TEACHER)
-    students = func.count().filter(User.role == Role.STUDENT)
-    rows = session.exec(
-        select(Organization, teachers, students)
-        .join(User, (User.organization_id == Organization.id) & User.active, isouter=True)
-        .where(Organization.kind == OrgKind.SCHOOL)
-        .group_by(Organization.id)
-        .order_by(Organization.name)
+def school_people_counts(session, school_ids):
+    """{school id: {"teacher": n, "student": n}}: active teachers belonging to each school (a
+    teacher of two schools counts at both), active students of each."""
+    counts = {school_id: {Role.TEACHER: 0, Role.STUDENT: 0} for school_id in school_ids}
+    if not counts:
+        return counts
+    students = session.exec(
+        select(User.organization_id, func.count())
+        .where(User.active, User.role == Role.STUDENT, col(User.organization_id).in_(counts))
+        .group_by(User.organization_id)
     ).all()
-    return [{"school": org, "teachers": t, "students": s} for org, t, s in rows]
+    teachers = session.exec(
+        select(SchoolMembership.school_id, func.count())
+        .join(User, col(User.id) == SchoolMembership.user_id)
+        .where(User.active, User.role == Role.TEACHER, col(SchoolMembership.school_id).in_(counts))
+        .group_by(SchoolMembership.school_id)
+    ).all()
+    for school_id, n in students:
+        counts[school_id][Role.STUDENT] = n
+    for school_id, n in teachers:
+        counts[school_id][Role.TEACHER] = n
+    return counts
+
+
+def school_overview(session):
+    """Each school with its number of teachers and students."""
+    schools = session.exec(
+        select(Organization).where(Organization.kind == OrgKind.SCHOOL).order_by(Organization.name)
+    ).all()
+    counts = school_people_counts(session, [school.id for school in schools])
+    return [
+        {
+            "school": school,
+            "teachers": counts[school.id][Role.TEACHER],
+            "students": counts[school.id][Role.STUDENT],
+        }
+        for school in schools
+    ]
 
 
 def recent_events(session, limit=10):

@@ -19,6 +19,7 @@ from eduplatform.auth.access import wants_json
 from eduplatform.auth.views import safe_next
 from eduplatform.core import service
 from eduplatform.db import get_engine, get_session
+from eduplatform.people.memberships import schools_of
 from eduplatform.people.models import Organization, Role
 from eduplatform.people.service import set_locale
 
@@ -37,7 +38,15 @@ def home():
     )
     context = {"organization": organization}
     if current_user.role == Role.ADMIN:
-        context.update(counts=service.people_counts(db), events=service.recent_events(db))
+        from eduplatform.audit.labels import Names, action_label
+
+        events = service.recent_events(db)
+        context.update(
+            counts=service.people_counts(db),
+            events=events,
+            action_label=action_label,
+            actors=Names(db, events).users,
+        )
     elif current_user.role == Role.OFFICE:
         context.update(schools=service.school_overview(db))
     elif current_user.role == Role.STUDENT:
@@ -45,7 +54,9 @@ def home():
 
         return student_home(organization)
     elif current_user.role == Role.TEACHER:
-        context.update(counts=service.people_counts(db, current_user.organization_id))
+        schools = schools_of(db, current_user)
+        counts = service.school_people_counts(db, [s.id for s in schools])
+        context.update(schools=[(school, counts[school.id]) for school in schools])
     return render_template(f"core/home_{current_user.role}.html", **context)
 
 
@@ -117,30 +128,24 @@ ERROR_TITLES = {
 def error_page(error):
     """Every HTTP error as a translated page, or as a problem document for JSON callers."""
     status = error.code if isinstance(error, HTTPException) and error.code else 500
+    if request.path.startswith("/api/") and "api" in current_app.blueprints:
+        # No API route matched (a malformed or out-of-range path value): the API's own problem
+        # document, with its detail, like every other answer of the API.
+        from eduplatform.api.framework import problem_for
+
+        return problem_for(error)
     if wants_json():
-        body = {"type": "about:blank", "title": ERROR_TITLES.get(status, "Error"), "status": status}
+        body = {
+            "type": "about:blank",
+            "title": ERROR_TITLES.get(status, "Error"),
+            "status": status,
+            "detail": str(_error_message(status)),
+        }
         response = jsonify(body)
         response.status_code = status
         response.mimetype = "application/problem+json"
     else:
-        messages = {
-            400: _(
-                "The request could not be understood. If you sent a form, reload the page "
-                "and try again."
-            ),
-            403: _("You do not have access to this page."),
-            404: _("The page was not found."),
-            405: _("This action is not allowed here."),
-            413: _(
-                "The file or form is too large: a photo or file may have up to 15 MB. Go back "
-                "and choose a smaller one."
-            ),
-            429: _("Too many attempts. Wait a few minutes and try again."),
-            500: _(
-                "Something went wrong on our side. The team has been told; please try again later."
-            ),
-        }
-        message = messages.get(status, messages[500])
+        message = _error_message(status)
         try:
             page = render_template("errors/error.html", status=status, message=message)
         except Exception:  # noqa: BLE001 - the page itself failed (database down): stay plain
@@ -148,3 +153,23 @@ def error_page(error):
             page = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{message}</p>"
         response = make_response(page, status)
     return response
+
+
+def _error_message(status):
+    """What an error page tells, in the reader's language."""
+    messages = {
+        400: _(
+            "The request could not be understood. If you sent a form, reload the page "
+            "and try again."
+        ),
+        403: _("You do not have access to this page."),
+        404: _("The page was not found."),
+        405: _("This action is not allowed here."),
+        413: _(
+            "The file or form is too large: a photo or file may have up to 15 MB. Go back "
+            "and choose a smaller one."
+        ),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+        500: _("Something went wrong on our side. The team has been told; please try again later."),
+    }
+    return messages.get(status, messages[500])

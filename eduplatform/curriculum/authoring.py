@@ -29,6 +29,8 @@ from eduplatform.curriculum.models import (
 from eduplatform.curriculum.schema import LANGUAGES
 from eduplatform.curriculum.service import can_edit, current_version, draft_of
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.people.memberships import school_ids
+from eduplatform.people.models import Role
 from eduplatform.sqltypes import utcnow
 
 CODE_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
@@ -59,9 +61,16 @@ def translated_text(values, *, field, required=True, errors):
     return text
 
 
-def create_module(session, *, actor, program_id, code, level, title, summary):
-    """A new module owned by the author's organization, with an empty draft version 1."""
+def create_module(session, *, actor, program_id, code, level, title, summary, school_id=None):
+    """A new module with an empty draft version 1: the university's (an author's) in the shared
+    programme; a teacher's belongs to their school alone (`school_id`, one of theirs;
+    default their home school)."""
     errors = []
+    owner_id = actor.organization_id
+    if actor.role == Role.TEACHER:
+        owner_id = school_id or actor.organization_id
+        if owner_id not in school_ids(actor, session):
+            errors.append({"field": "school_id", "message": _l("Choose one of your schools.")})
     code = (code or "").strip().upper()
     program = session.get(Program, program_id) if program_id else None
     if program is None:
@@ -79,7 +88,7 @@ def create_module(session, *, actor, program_id, code, level, title, summary):
         errors.append({"field": "level", "message": _l("Choose a level.")})
     title = translated_text(title, field="title", errors=errors)
     summary = translated_text(summary, field="summary", required=False, errors=errors)
-    if actor.organization_id is None:
+    if owner_id is None:
         errors.append({"field": None, "message": _l("Your account belongs to no organization.")})
     if errors:
         raise Invalid(errors)
@@ -89,7 +98,8 @@ def create_module(session, *, actor, program_id, code, level, title, summary):
     module = Module(
         code=code,
         program_id=program.id,
-        owner_id=actor.organization_id,
+        owner_id=owner_id,
+        school_id=owner_id if actor.role == Role.TEACHER else None,
         level=level,
         position=(last or 0) + 1,
     )
@@ -128,6 +138,7 @@ def start_draft(session, *, actor, module):
         summary=dict(source.summary) if source else {},
         alignment=list(source.alignment) if source else [],
         created_by_id=actor.id,
+        based_on_id=source.based_on_id if source else None,
     )
     try:
         session.add(draft)

@@ -52,6 +52,9 @@ def import_command(directory, owner_ref, as_json):
     if errors:
         _refuse(errors, as_json)
     with new_session() as session:
+        clashes = importer.school_module_clashes(session, programs)
+        if clashes:
+            _refuse(clashes, as_json)
         if owner_ref:
             owner = find_organization(session, owner_ref)
             if owner is None:

@@ -67,7 +67,10 @@ def _unit_values(session, version, unit, data):
     errors = []
     code = (data.get("code") or "").strip().upper()
     module = session.get(Module, version.module_id)
-    if not CODE_RE.match(code) or len(code) > 40 or not code.startswith(f"{module.code}-"):
+    # An adaptation keeps its original's unit codes (so that the two compare unit by unit).
+    original = session.get(Module, module.adapted_from_id) if module.adapted_from_id else None
+    prefixes = tuple(f"{m.code}-" for m in (module, original) if m is not None)
+    if not CODE_RE.match(code) or len(code) > 40 or not code.startswith(prefixes):
         errors.append(
             {
                 "field": "code",

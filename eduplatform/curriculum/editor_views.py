@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eduplatform import scope
 from eduplatform.auth.access import roles_required
 from eduplatform.curriculum import authoring, draft_units, service
 from eduplatform.curriculum.content import prerequisite_codes, version_units
@@ -26,6 +27,8 @@ from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors, choices
 from eduplatform.i18n import translated
+from eduplatform.people.memberships import schools_of
+from eduplatform.people.models import Role
 
 editors = roles_required(*service.AUTHORING_ROLES)
 
@@ -64,16 +67,25 @@ def new_module():
     form.program_id.choices = choices(
         (p.id, f"{p.code} · {translated(p.title)}") for p in service.list_programs(db)
     )
+    schools = schools_of(db, current_user) if current_user.role == Role.TEACHER else []
+    if len(schools) > 1:
+        form.school_id.choices = choices((s.id, s.name) for s in schools)
+    else:
+        del form.school_id
+    school = scope.form_id("school_id", "school") if request.method == "POST" else None
     if form.validate_on_submit():
         try:
             module, version = authoring.create_module(
                 db,
                 actor=current_user,
-                program_id=form.program_id.data,
+                program_id=scope.load(
+                    "program", form.program_id.data, source="form", name="program_id"
+                ).id,
                 code=form.code.data,
                 level=form.level.data,
                 title=translated_data(form, "title"),
                 summary=translated_data(form, "summary"),
+                school_id=school.id if school else None,
             )
         except Invalid as refused:
             db.rollback()
@@ -81,7 +93,9 @@ def new_module():
         else:
             flash(_("Module %(code)s created as a draft.", code=module.code), "success")
             return redirect(url_for("curriculum.draft", version_id=version.id))
-    return render_template("curriculum/module_form.html", form=form)
+    return render_template(
+        "curriculum/module_form.html", form=form, for_school=current_user.role == Role.TEACHER
+    )
 
 
 @bp.route("/modules/<code>/draft", methods=["POST"])

@@ -21,6 +21,24 @@ LEVEL_LABELS = {
     "advanced": _l("Advanced"),
 }
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "retired": _l("Retired")}
+# The names of what a comparison of two versions found changed (curriculum/changes.py).
+CHANGE_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "alignment": _l("Alignment"),
+    "task": _l("Practical task"),
+    "outcomes": _l("Learning outcomes"),
+    "criteria": _l("Assessment criteria"),
+    "theory_hours": _l("Theory hours"),
+    "practice_hours": _l("Practice hours"),
+    "safety_critical": _l("High-voltage work"),
+    "prerequisites": _l("Prerequisites"),
+}
+UNIT_CHANGE_LABELS = {
+    "added": _l("New unit"),
+    "removed": _l("Unit removed"),
+    "changed": _l("Unit changed"),
+}
 LINE_HELP = _l("One item per line; lines match across languages.")
 
 # Literal labels so that extraction finds them: (group, language) -> label.
@@ -78,6 +96,8 @@ class ModuleForm(Form):
         description=_l("Capital letters, digits and hyphens, like EV-201."),
     )
     level = SelectField(_l("Level"), choices=choices(LEVEL_LABELS.items()))
+    # A teacher of several schools chooses whose module it is (removed for everyone else).
+    school_id = SelectField(_l("For the school"), coerce=int, validators=[Optional()])
 
 
 _add_translated(ModuleForm, "title")

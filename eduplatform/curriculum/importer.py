@@ -16,6 +16,7 @@ from eduplatform.curriculum.content import (
     write_units,
 )
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, VersionStatus
+from eduplatform.curriculum.source import FileErrors
 from eduplatform.curriculum.yamldump import dump_module
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.sqltypes import utcnow
@@ -27,6 +28,24 @@ def default_owner(session):
         select(Organization).where(Organization.kind == OrgKind.UNIVERSITY).limit(2)
     ).all()
     return universities[0] if len(universities) == 1 else None
+
+
+def school_module_clashes(session, programs):
+    """Errors for files whose module code is a school's own module: the shared curriculum never
+    writes into (or shows) one school's module. The CLI reports them like any file error."""
+    owned = set(session.exec(select(Module.code).where(col(Module.school_id).is_not(None))).all())
+    errors = FileErrors()
+    for program in programs:
+        for module in program.modules:
+            if module.model is not None and module.model.code in owned:
+                errors.add(
+                    module.path,
+                    f"module code {module.model.code} is a school's own module; "
+                    "choose another code for the shared curriculum",
+                    ("code",),
+                    module.node,
+                )
+    return errors.errors
 
 
 def import_curricula(session, *, actor, programs, owner=None, progress=None):

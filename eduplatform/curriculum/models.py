@@ -36,6 +36,8 @@ class Level(StrEnum):
 
 
 def _fk(target, ondelete, nullable=False, index=True):
+    """A foreign key column; ondelete None: NO ACTION, checked at the statement's end (a
+    table's rows that point at each other can go in one DELETE)."""
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
 
 
@@ -48,8 +50,19 @@ class Program(SQLModel, table=True):
 
 
 class Module(SQLModel, table=True):
+    """A module of a program.
+
+    `school_id` NULL: the shared programme (the university's curriculum), offered to every
+    school. Set: that school's own module (one it created, or its adaptation of a shared
+    module, `adapted_from_id`), seen and offered only in that school until the university
+    adopts it into the shared programme.
+    """
+
     __table_args__ = (
         CheckConstraint("level IN ('basic', 'intermediate', 'advanced')", name="ck_module_level"),
+        # One adaptation of a shared module per school: two teachers pressing "adapt" at once
+        # get the same one.
+        UniqueConstraint("adapted_from_id", "school_id", name="uq_module_adaptation_school"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,9 +71,19 @@ class Module(SQLModel, table=True):
     owner_id: int | None = Field(
         default=None, sa_column=_fk("organization.id", "RESTRICT", nullable=True)
     )
+    school_id: int | None = Field(
+        default=None, sa_column=_fk("organization.id", "RESTRICT", nullable=True)
+    )
+    adapted_from_id: int | None = Field(
+        default=None, sa_column=_fk("module.id", None, nullable=True)
+    )
     level: str = Field(default=Level.BASIC, max_length=20)
     position: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def shared(self):
+        return self.school_id is None
 
 
 class ModuleVersion(SQLModel, table=True):
@@ -90,6 +113,10 @@ class ModuleVersion(SQLModel, table=True):
     alignment: list = Field(default_factory=list, sa_type=JSONDocument)
     # Hash of the canonical content, so that re-importing unchanged YAML changes nothing.
     content_hash: str | None = Field(default=None, max_length=64)
+    # In an adaptation: the version of the shared module this version was adapted from.
+    based_on_id: int | None = Field(
+        default=None, sa_column=_fk("module_version.id", None, nullable=True, index=False)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by_id: int | None = Field(
         default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)

@@ -4,31 +4,50 @@ The "current" version of a module is its highest-numbered published version. A c
 the version it started on: cohort_version pins it the first time it is asked.
 """
 
-import difflib
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from eduplatform.curriculum.changes import compare
 from eduplatform.curriculum.content import version_document
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, VersionStatus
 from eduplatform.curriculum.schema import LANGUAGES
-from eduplatform.curriculum.yamldump import dump_module
 from eduplatform.db import writer_engine
+from eduplatform.people.memberships import school_ids
 from eduplatform.people.models import CohortModuleVersion, Organization, Role
 
 AUTHORING_ROLES = (Role.AUTHOR, Role.TEACHER, Role.ADMIN)
+# Who sees every school's own modules: the university's curriculum staff (no personal data
+# in a module), the education office and admins.
+ALL_MODULES_ROLES = (Role.AUTHOR, Role.OFFICE, Role.ADMIN)
+
+
+def visible_school_ids(user):
+    """The schools whose own modules `user` may see: None for every school."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return frozenset()
+    if user.role in ALL_MODULES_ROLES:
+        return None
+    return school_ids(user)
+
+
+def can_see(user, module):
+    """Shared modules: everyone signed in. A school's own module: that school's teachers and
+    students, the university's authors, the office and admins (anyone else: as if unknown)."""
+    if module.school_id is None:
+        return True
+    ids = visible_school_ids(user)
+    return ids is None or module.school_id in ids
 
 
 def can_edit(user, module):
-    """Admins edit every module; authors and teachers those their organization owns."""
+    """Admins edit every module; authors and teachers those their organization (for a
+    teacher: one of their schools) owns."""
     if user.role == Role.ADMIN:
         return True
-    return (
-        user.role in (Role.AUTHOR, Role.TEACHER)
-        and user.organization_id is not None
-        and module.owner_id == user.organization_id
-    )
+    return user.role in (Role.AUTHOR, Role.TEACHER) and module.owner_id in school_ids(user)
 
 
 def current_versions(session, module_ids=None):
@@ -87,10 +106,27 @@ def editable_drafts(session, user):
     return [(draft, module) for draft, module in rows if can_edit(user, module)]
 
 
-def program_modules(session, *, program_id):
-    """The program's modules in the program's order."""
+def program_modules(session, *, program_id, school_id=None):
+    """The program's modules offered to a school's classes, in the program's order: the shared
+    programme's and the school's own (school_id None: the shared programme's only)."""
+    offered = col(Module.school_id).is_(None)
+    if school_id is not None:
+        offered = offered | (Module.school_id == school_id)
     return session.exec(
-        select(Module).where(Module.program_id == program_id).order_by(Module.position, Module.code)
+        select(Module)
+        .where(Module.program_id == program_id, offered)
+        .order_by(Module.position, Module.code)
+    ).all()
+
+
+def load_cohort_pins(session, cohort_id):
+    """Read every version the cohort follows in one statement: while the caller holds the rows
+    returned (the session keeps its objects only as long as someone does), cohort_version()
+    finds the pins and their versions in the session instead of asking for each module twice."""
+    return session.exec(
+        select(CohortModuleVersion, ModuleVersion)
+        .join(ModuleVersion, col(ModuleVersion.id) == CohortModuleVersion.version_id)
+        .where(CohortModuleVersion.cohort_id == cohort_id)
     ).all()
 
 
@@ -149,21 +185,26 @@ def coverage(version, units):
 
 
 def missing_translations(version, units):
-    """[(where, language)] for each text not yet in a language, for the draft editor."""
+    """[(what, [languages])] for each text not yet in every language, for the draft editor.
+
+    `what` names the text as people do ("EV-101-U2: learning outcome 1"), in the page's language.
+    """
     missing = []
 
-    def check(where, text):
-        missing.extend((where, lang) for lang in LANGUAGES if not (text or {}).get(lang))
+    def check(what, text):
+        languages = [lang for lang in LANGUAGES if not (text or {}).get(lang)]
+        if languages:
+            missing.append((what, languages))
 
-    check("title", version.title)
-    check("summary", version.summary)
+    check(_l("Module title"), version.title)
+    check(_l("Module summary"), version.summary)
     for unit in units:
-        check(f"{unit.code} title", unit.title)
-        check(f"{unit.code} task", unit.task)
+        check(_l("%(unit)s: title", unit=unit.code), unit.title)
+        check(_l("%(unit)s: practical task", unit=unit.code), unit.task)
         for n, item in enumerate(unit.outcomes, start=1):
-            check(f"{unit.code} outcome {n}", item)
+            check(_l("%(unit)s: learning outcome %(number)d", unit=unit.code, number=n), item)
         for n, item in enumerate(unit.criteria, start=1):
-            check(f"{unit.code} criterion {n}", item)
+            check(_l("%(unit)s: assessment criterion %(number)d", unit=unit.code, number=n), item)
     return missing
 
 
@@ -192,14 +233,20 @@ class CatalogueEntry:
         )
 
 
-def catalogue(session, *, query=None, program_id=None, level=None, language=None):
+def catalogue(session, *, viewer=None, query=None, program_id=None, level=None, language=None):
     """Modules with a published version, in program order, filtered.
+
+    The shared programme's modules, and those of the schools of `viewer` when it is a teacher
+    or a student (without a viewer, as for the public: the shared programme only). The
+    university, the office and admins find the schools' modules on their own page.
 
     The catalogue holds tens of modules, so searching in Python over the current versions is
     simple and behaves the same on SQLite and PostgreSQL.
     """
     programs = {p.id: p for p in session.exec(select(Program)).all()}
+    own = visible_school_ids(viewer) if viewer is not None else frozenset()
     modules = session.exec(select(Module).order_by(Module.position, Module.code)).all()
+    modules = [m for m in modules if m.school_id is None or (own and m.school_id in own)]
     if program_id is not None:
         modules = [m for m in modules if m.program_id == program_id]
     if level:
@@ -241,32 +288,7 @@ def list_programs(session):
     return session.exec(select(Program).order_by(Program.code)).all()
 
 
-def version_text(session, version, module):
-    """A version as YAML with one text per line: what the history's diff compares."""
-    return dump_module(version_document(session, version, module), fold=False)
-
-
-def diff_lines(old_text, new_text):
-    """[(kind, line)] of the changes with two lines of context; kind is 'add', 'remove',
-    'same' or 'hunk' (a hunk's header names the unit it is in, or the module)."""
-    old, new = old_text.splitlines(), new_text.splitlines()
-    lines = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for group in matcher.get_grouped_opcodes(2):
-        lines.append(("hunk", _unit_at(new, group[0][3])))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines += [("same", line) for line in new[j1:j2]]
-                continue
-            lines += [("remove", line) for line in old[i1:i2]]
-            lines += [("add", line) for line in new[j1:j2]]
-    return lines
-
-
-def _unit_at(lines, index):
-    """The code of the unit whose YAML contains line `index`, else the module's code."""
-    for line in reversed(lines[: index + 1]):
-        stripped = line.strip()
-        if stripped.startswith("- code: ") or line.startswith("code: "):
-            return stripped.split(": ", 1)[1]
-    return ""
+def version_changes(session, old, new):
+    """What changed from version `old` to version `new` (of one module, or an adaptation
+    and its original), as curriculum.changes.Changes."""
+    return compare(version_document(session, old), version_document(session, new))

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit
-from eduplatform.curriculum.service import current_versions
+from eduplatform.curriculum.service import can_see, current_versions
 from eduplatform.dashboard.figures import (
     enrollment_where,
     program_id_of,
@@ -24,6 +24,7 @@ from eduplatform.dashboard.periods import shift_month, term_months
 from eduplatform.dashboard.tables import Column, Table, rate
 from eduplatform.exchange.models import ActivityKind
 from eduplatform.people.models import Cohort, Organization, OrgKind
+from eduplatform.quality.figures import agreement_by_school
 
 # -- month by month -----------------------------------------------------------------------------
 
@@ -72,11 +73,14 @@ SCHOOL_COLUMNS = [
     Column("rejected", _l("Units sent back")),
     Column("rate", _l("Verification rate"), "percent"),
     Column("certificates", _l("Certificates issued")),
+    # The partner university's quality sampling (eduplatform.quality.figures defines it).
+    Column("agreement", _l("Agreement with the university's reviewers"), "percent"),
 ]
 
 
-def schools_table(session, filters, *, page=1, per_page=None):
-    """Every active school (one page of them, by name) with its students, units, certificates.
+def schools_table(session, filters, *, page=1, per_page=None, months=None):
+    """Every active school (one page of them, by name) with its students, units, certificates:
+    students in classes of the chosen year, work by the month it happened (in `months`).
 
     Like every other table, it follows the school filter: with a school chosen it has that
     school's row only (and says so), so that an export named for a school holds no other.
@@ -107,18 +111,19 @@ def schools_table(session, filters, *, page=1, per_page=None):
         row[0]: row[1:]
         for row in session.execute(
             select(
-                CohortModule.school_id,
-                func.sum(CohortModule.verified),
-                func.sum(CohortModule.rejected),
-                func.sum(CohortModule.certificates_issued - CohortModule.certificates_revoked),
+                TrainingMonth.school_id,
+                func.sum(TrainingMonth.verified),
+                func.sum(TrainingMonth.rejected),
+                func.sum(TrainingMonth.certificates_issued - TrainingMonth.certificates_revoked),
             )
             .where(
-                CohortModule.school_id.in_(ids),
-                *training_where(CohortModule, filters, by_school=False),
+                TrainingMonth.school_id.in_(ids),
+                *training_where(TrainingMonth, filters, by_school=False, months=months),
             )
-            .group_by(CohortModule.school_id)
+            .group_by(TrainingMonth.school_id)
         ).all()
     }
+    agreement = agreement_by_school(session, ids)
     rows = []
     for school in shown:
         verified, rejected, certificates = work.get(school.id, (0, 0, 0))
@@ -132,6 +137,7 @@ def schools_table(session, filters, *, page=1, per_page=None):
                 "rejected": int(rejected or 0),
                 "rate": rate(verified, rejected),
                 "certificates": int(certificates or 0),
+                "agreement": agreement.get(school.id),
             }
         )
     return Table(
@@ -151,14 +157,15 @@ MODULE_COLUMNS = [
 ]
 
 
-def all_modules(session):
-    """[(module, its current version or None)] of every program, in program order."""
+def all_modules(session, actor=None):
+    """[(module, its current version or None)] of every program, in program order: those
+    `actor` may see (another school's own module is left out)."""
     modules = session.execute(
         select(Module)
         .join(Program, Program.id == Module.program_id)
         .order_by(Program.code, Module.position, Module.code)
     ).scalars()
-    modules = list(modules)
+    modules = [m for m in modules if actor is None or can_see(actor, m)]
     versions = current_versions(session, [m.id for m in modules])
     return [(module, versions.get(module.id)) for module in modules]
 
@@ -169,9 +176,9 @@ def program_modules(modules, filters):
     return [(m, v) for m, v in modules if program_id is None or m.program_id == program_id]
 
 
-def modules_table(session, filters, modules, translate):
-    """Per module: units logged and verified, verification rate, certificates."""
-    clauses = training_where(TrainingMonth, filters)
+def modules_table(session, filters, modules, translate, months=None):
+    """Per module: units logged and verified, verification rate, certificates (in `months`)."""
+    clauses = training_where(TrainingMonth, filters, months=months)
     totals = {
         row[0]: row[1:]
         for row in session.execute(
@@ -268,7 +275,13 @@ def funnel_table(session, filters, module, version, translate):
         for s in steps.values()
     ]
     rows.append({"step": _l("Certified"), "code": "", "students": int(certified)})
-    return Table("funnel", title, FUNNEL_COLUMNS, rows)
+    note = None
+    if filters.academic_year:
+        note = _l(
+            "Students of the classes of %(year)s, with everything they reached.",
+            year=filters.academic_year,
+        )
+    return Table("funnel", title, FUNNEL_COLUMNS, rows, note=note)
 
 
 # -- exchange activities ------------------------------------------------------------------------
@@ -383,7 +396,12 @@ def cohorts_table(session, filters):
                 "certificates": int(certificates or 0),
             }
         )
-    return Table("cohorts", _l("Classes"), COHORT_COLUMNS, rows)
+    note = None
+    if filters.academic_year:
+        note = _l(
+            "The classes of %(year)s, with all the work they logged.", year=filters.academic_year
+        )
+    return Table("cohorts", _l("Classes"), COHORT_COLUMNS, rows, note=note)
 
 
 def recent_months(this_month, count=12):

@@ -13,7 +13,7 @@ FONT = 11
 SMALLEST_FONT = 8  # a value label that would need less is shortened, then left out
 
 
-def _nice_top(value):
+def nice_top(value):
     """An axis maximum at or above `value` whose four grid steps are round whole numbers."""
     wanted = value / 4
     if wanted <= 1:
@@ -52,6 +52,26 @@ def _ems(text):
     return sum(1.0 if ord(char) >= 0x2E80 else 0.6 for char in text) or 1
 
 
+def _axis_lines(label, room):
+    """[(line, font size)] of an axis label in a slot `room` units wide: one line when it fits,
+    else split at the space nearest its middle ("2024/2025 第 2 学期" over two lines), each line
+    shrunk to fit, and shortened with "…" when even the smallest size is too wide."""
+    label = str(label)
+    lines = [label]
+    if _ems(label) * FONT > room and " " in label:
+        spaces = [i for i, char in enumerate(label) if char == " "]
+        middle = min(spaces, key=lambda i: abs(i - len(label) / 2))
+        lines = [label[:middle], label[middle + 1 :]]
+    fitted = []
+    for line in lines:
+        size = min(FONT, room / _ems(line))
+        while size < SMALLEST_FONT and len(line) > 2:
+            line = line[:-2] + "…"
+            size = min(FONT, room / _ems(line))
+        fitted.append((line, round(max(size, SMALLEST_FONT), 1)))
+    return fitted
+
+
 def _fitting(value, fmt, room):
     """(label, font size) for a bar `room` units wide: neighbouring labels never overlap.
 
@@ -71,7 +91,7 @@ def columns(chart_id, title, labels, values, fmt, css="bar"):
     height, left, right, top, bottom = 200, 40, 6, 16, 36
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     numbers = [v for v in values if v is not None]
-    top_value = _nice_top(max(numbers, default=0))
+    top_value = nice_top(max(numbers, default=0))
     parts = []
     for step in range(5):
         value = top_value * step / 4
@@ -92,9 +112,10 @@ def columns(chart_id, title, labels, values, fmt, css="bar"):
         shown, size = _fitting(value, fmt, slot * 0.95)
         if shown:
             parts.append(_text(x + slot / 2, y - 3, shown, css="value", size=size))
-        parts.append(_text(x + slot / 2, height - bottom + 14, label[0], css="axis"))
-        if label[1]:
-            parts.append(_text(x + slot / 2, height - bottom + 27, label[1], css="axis"))
+        for line, text in enumerate(part for part in label if part):
+            (shown, size), *_rest = _axis_lines(text, slot * 0.95)
+            y = height - bottom + 14 + 14 * line
+            parts.append(_text(x + slot / 2, y, shown, css="axis", size=size))
     return _svg(chart_id, title, height, "".join(parts))
 
 
@@ -123,10 +144,10 @@ def stacked(chart_id, title, labels, series, fmt, legend=()):
     `series` is [(css class, [value per label])]; `legend` [(css class, name)], shown below.
     """
     legend_rows = (len(legend) + 1) // 2
-    height, left, right, top, bottom = 200 + 18 * legend_rows, 40, 6, 12, 24 + 18 * legend_rows
+    height, left, right, top, bottom = 214 + 18 * legend_rows, 40, 6, 12, 38 + 18 * legend_rows
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     totals = [sum(values[i] or 0 for _, values in series) for i in range(len(labels))]
-    top_value = _nice_top(max(totals, default=0))
+    top_value = nice_top(max(totals, default=0))
     parts = []
     for step in range(5):
         y = top + plot_h - plot_h * step / 4
@@ -146,9 +167,11 @@ def stacked(chart_id, title, labels, series, fmt, legend=()):
                     f'height="{part:.1f}" class="{css}"/>'
                 )
         parts.append(_text(left + slot * (index + 0.5), base - 3, fmt(totals[index]), css="value"))
-        parts.append(_text(left + slot * (index + 0.5), top + plot_h + 16, label, css="axis"))
+        for line, (text, size) in enumerate(_axis_lines(label, slot * 0.95)):
+            y = top + plot_h + 14 + 14 * line
+            parts.append(_text(left + slot * (index + 0.5), y, text, css="axis", size=size))
     for index, (css, name) in enumerate(legend):
-        x, y = (index % 2) * WIDTH / 2, top + plot_h + 30 + 18 * (index // 2)
+        x, y = (index % 2) * WIDTH / 2, top + plot_h + 44 + 18 * (index // 2)
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="10" height="10" class="{css}"/>')
         parts.append(_text(x + 14, y + 9, _clip(name, 30), anchor="start"))
     return _svg(chart_id, title, height, "".join(parts))

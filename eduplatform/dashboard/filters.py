@@ -1,7 +1,7 @@
 """The dashboard's filters and who may use which: checked values, or a refusal naming the field.
 
 - office and admin see every school (and may choose one);
-- a teacher sees their own school only (another school's id answers 404);
+- a teacher sees their own schools only, one at a time (another school's id answers 404);
 - an author sees aggregates only: no school, no names.
 """
 
@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from eduplatform import scope as scoped
 from eduplatform.curriculum.models import Module, Program
+from eduplatform.curriculum.service import can_see
 from eduplatform.dashboard import periods
 from eduplatform.dashboard.periods import parse_month, year_start
 from eduplatform.errors import Invalid
-from eduplatform.people.models import Organization, OrgKind, Role
+from eduplatform.ids import page_number
+from eduplatform.people.memberships import school_ids
+from eduplatform.people.models import Organization, Role
 
 MAX_MONTHS = 60
 FIRST_MONTH = "2000-01"  # no programme's data can be older: an earlier month is a typing slip
@@ -26,15 +30,16 @@ class OutOfScope(Exception):
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # "city": every school; "school": one school; "aggregate": no school-level data
-    school_id: int | None = None
+    kind: str  # "city": every school; "school": a teacher's schools; "aggregate": no school data
+    school_id: int | None = None  # the school shown first: a teacher's home school
+    school_ids: frozenset = frozenset()  # every school a teacher may see
 
 
 def scope_of(actor):
     if actor.role in (Role.OFFICE, Role.ADMIN):
         return Scope("city")
     if actor.role == Role.TEACHER and actor.organization_id is not None:
-        return Scope("school", actor.organization_id)
+        return Scope("school", actor.organization_id, school_ids(actor))
     if actor.role == Role.AUTHOR:
         return Scope("aggregate")
     raise OutOfScope()
@@ -94,10 +99,12 @@ def resolve_filters(session, *, actor, args, school_id=None):
     asked = text("school")
     if asked and not asked.isdigit():
         errors.append({"field": "school", "message": _l("Choose a school from the list.")})
-    elif asked:
-        school = _school_in_scope(session, scope, int(asked))
+    elif asked:  # through the scope guard: unknown, out of range or not yours alike
+        found = scoped.find("school", asked, source="query", name="school", user=actor, db=session)
+        school = _school_in_scope(scope, found)
     if school_id is not None:  # a school's own page: its id wins over the query string
-        school = _school_in_scope(session, scope, school_id)
+        found = scoped.find("school", school_id, source="path", user=actor, db=session)
+        school = _school_in_scope(scope, found)
     elif school is None and scope.kind == "school":
         school = session.get(Organization, scope.school_id)
 
@@ -113,6 +120,8 @@ def resolve_filters(session, *, actor, args, school_id=None):
         module = session.execute(
             select(Module).where(Module.code == text("module"))
         ).scalar_one_or_none()
+        if module is not None and not can_see(actor, module):
+            module = None  # another school's own module: as if unknown
         if module is None:
             errors.append({"field": "module", "message": _l("Choose a module from the list.")})
         elif program is not None and module.program_id != program.id:
@@ -121,18 +130,32 @@ def resolve_filters(session, *, actor, args, school_id=None):
             )
 
     since, until = _month_filters(text("since"), text("until"), errors)
-    page = text("page")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    if academic_year and year_start(academic_year) is not None:
+        months = periods.year_months(academic_year)
+        for name, month in (("since", since), ("until", until)):
+            if month and month not in months:
+                errors.append(
+                    {
+                        "field": name,
+                        "message": _l(
+                            "Choose a month of the academic year %(year)s (%(first)s to "
+                            "%(last)s), or no academic year.",
+                            year=academic_year,
+                            first=months[0],
+                            last=months[-1],
+                        ),
+                    }
+                )
+    page = page_number(text("page"))
     if errors:
         raise Invalid(errors)
     return Filters(academic_year, school, program, module, since, until, page)
 
 
-def _school_in_scope(session, scope, school_id):
-    school = session.get(Organization, school_id)
-    if school is None or school.kind != OrgKind.SCHOOL:
+def _school_in_scope(scope, school):
+    if school is None:
         raise OutOfScope()
-    if scope.kind == "aggregate" or (scope.kind == "school" and scope.school_id != school.id):
+    if scope.kind == "aggregate" or (scope.kind == "school" and school.id not in scope.school_ids):
         raise OutOfScope()
     return school
 
@@ -151,7 +174,10 @@ def _month_filters(since_text, until_text, errors):
             errors.append(
                 {
                     "field": name,
-                    "message": _l("Choose %(month)s or a later month.", month=FIRST_MONTH),
+                    "message": _l(
+                        "Choose %(month)s or a later month.",
+                        month=periods.month_text(FIRST_MONTH),
+                    ),
                 }
             )
         elif parsed and parsed > this_month:
@@ -161,7 +187,7 @@ def _month_filters(since_text, until_text, errors):
                     "field": name,
                     "message": _l(
                         "Choose %(month)s (this month) or an earlier month.",
-                        month=this_month.strftime("%Y-%m"),
+                        month=periods.month_text(this_month.strftime("%Y-%m")),
                     ),
                 }
             )

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 
+from eduplatform.dashboard.periods import year_start
 from eduplatform.forms import Form, choices
 
 
@@ -18,10 +19,14 @@ class FilterForm(Form):
     until = StringField(_l("To month"), render_kw={"type": "month", "placeholder": "YYYY-MM"})
 
 
-def filter_form(args, options, *, with_school, translate):
+def filter_form(args, options, *, with_school, translate, every_school=True):
     """The form filled from the query string, its choices from the database."""
     form = FilterForm(args)
-    form.year.choices = choices([(y, y) for y in options["years"]], blank=_l("Every year"))
+    years = list(options["years"])
+    if form.year.data and year_start(form.year.data) is not None and form.year.data not in years:
+        # A year of events without a class of that year: shown chosen, as the note says.
+        years = sorted([*years, form.year.data], reverse=True)
+    form.year.choices = choices([(y, y) for y in years], blank=_l("Every year"))
     form.program.choices = choices(
         [(p.code, f"{p.code} · {translate(p.title)}") for p in options["programs"]],
         blank=_l("Every program"),
@@ -32,7 +37,8 @@ def filter_form(args, options, *, with_school, translate):
     )
     if with_school:
         form.school.choices = choices(
-            [(s.id, s.name) for s in options["schools"]], blank=_l("Every school")
+            [(s.id, s.name) for s in options["schools"]],
+            blank=_l("Every school") if every_school else None,
         )
     else:
         del form.school

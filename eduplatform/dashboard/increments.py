@@ -112,6 +112,10 @@ def apply(session, notes):
     for activity_id in sorted(notes.activities):
         _reconcile_activity(session, deltas, activity_id)
     deltas.write(session)
+    if notes.placement_schools:
+        from eduplatform.dashboard.placements import recompute
+
+        recompute(session, notes.placement_schools - {None})
     bump_version(session)
 
 
@@ -211,7 +215,7 @@ def _reconcile_activity(session, deltas, activity_id):
             ExchangeActivity.status,
             ExchangeActivity.kind,
             ExchangeActivity.starts_on,
-            Partnership.school_id,
+            raw.activity_school(),
         )
         .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
         .where(ExchangeActivity.id == activity_id)

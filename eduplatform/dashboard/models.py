@@ -10,7 +10,7 @@ years are the cohort's ("2025/2026"), or "" for a certificate whose class no lon
 few rows whatever the number of schools.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Column, Index, Integer, Numeric
@@ -152,6 +152,43 @@ class TeacherTraining(SQLModel, table=True):
     academic_year: str = Field(primary_key=True, max_length=9)
     activities: int = _count()
     hours: Decimal = _hours()
+    updated_at: datetime = _updated()
+
+
+class PlacementHours(SQLModel, table=True):
+    """Minutes at the workplace of countersigned (approved) journal days, per school, company and
+    month of the day. Recomputed school by school (dashboard.placements.recompute)."""
+
+    __tablename__ = "rollup_placement_hours"
+
+    school_id: int = Field(sa_column=_key())
+    company_id: int = Field(sa_column=_key())
+    month: str = Field(primary_key=True, max_length=7)
+    minutes: int = _count()
+    updated_at: datetime = _updated()
+
+
+class CountersignDelay(SQLModel, table=True):
+    """Decided (approved or returned) journal entries per school, month of the decision and
+    calendar days from written to decided."""
+
+    __tablename__ = "rollup_countersign_delay"
+
+    school_id: int = Field(sa_column=_key())
+    month: str = Field(primary_key=True, max_length=7)
+    days: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    entries: int = _count()
+    updated_at: datetime = _updated()
+
+
+class CountersignPending(SQLModel, table=True):
+    """Journal entries waiting for the countersign per school and day written (or sent again)."""
+
+    __tablename__ = "rollup_countersign_pending"
+
+    school_id: int = Field(sa_column=_key())
+    day: date = Field(primary_key=True)
+    entries: int = _count()
     updated_at: datetime = _updated()
 
 

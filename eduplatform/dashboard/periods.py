@@ -66,6 +66,22 @@ def year_months(academic_year):
     return [f"{start + (m < 7)}-{m:02d}" for m in (*range(7, 13), *range(1, 7))]
 
 
+def month_text(month):
+    """A "YYYY-MM" month as people read it, in the page's language's own order ("Juni 2026",
+    "2026年6月")."""
+    from eduplatform.i18n import format_skeleton
+
+    return format_skeleton(date(int(month[:4]), int(month[5:7]), 1), "yMMMM")
+
+
+def reference_month(period, this_month):
+    """The month a "this month" figure shows: this month, or the chosen period's month nearest
+    to it when this month is outside the period (its last month for a past year)."""
+    if not period or this_month in period:
+        return this_month
+    return period[-1] if period[-1] < this_month else period[0]
+
+
 def parse_month(text):
     match = MONTH_RE.match(text or "")
     if not match or not 1 <= int(match.group(2)) <= 12:

@@ -190,10 +190,16 @@ def ledger_year(month):
     return academic_year_of(date(int(month[:4]), int(month[5:7]), 1))
 
 
+def activity_school():
+    """The school an activity counts for: a city-wide partnership's member school it is for,
+    else the partnership's school (or the education office, for the whole city)."""
+    return func.coalesce(ExchangeActivity.school_id, Partnership.school_id).label("school_id")
+
+
 def activity_rows(session):
     """ActivityLedger, ActivityMonth and TeacherTraining rows from completed activities."""
     activities = session.execute(
-        select(ExchangeActivity, Partnership.school_id)
+        select(ExchangeActivity, activity_school())
         .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
         .where(ExchangeActivity.status == ActivityStatus.COMPLETED)
     ).all()

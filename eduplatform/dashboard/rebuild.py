@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from eduplatform.dashboard import raw
 from eduplatform.dashboard.increments import ATTRIBUTES, COUNTS, bump_version
@@ -43,6 +43,15 @@ def rebuild(session, progress=None):
         written[table.name] = len(rows)
         if progress is not None:
             progress(table.name)
+    from eduplatform.dashboard import placements
+
+    placements.recompute(session)
+    for model in placements.VALUE:
+        written[model.__tablename__] = session.execute(
+            select(func.count()).select_from(model)
+        ).scalar_one()
+        if progress is not None:
+            progress(model.__tablename__)
     bump_version(session)
     session.commit()
     return written
@@ -105,4 +114,9 @@ def check(session, limit=200):
                         "raw": _plain(want),
                     }
                 )
+    from eduplatform.dashboard import placements
+
+    for table, key, got, want in placements.check(session):
+        differences.append({"table": table, "key": [str(k) for k in key], "column": "count",
+                            "rollup": got, "raw": want})  # fmt: skip
     return differences[:limit], len(differences)

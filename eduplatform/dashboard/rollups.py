@@ -19,15 +19,22 @@ Classes are read FOR SHARE, so a verification waits for (or holds off) a concurr
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit
 from eduplatform.dashboard import increments
 from eduplatform.dashboard.periods import month_key
-from eduplatform.exchange.models import ActivityParticipant, ExchangeActivity, Partnership
+from eduplatform.exchange.models import (
+    ActivityParticipant,
+    ExchangeActivity,
+    Partnership,
+    PartnershipSchool,
+)
 from eduplatform.exchange.signals import activity_changed
-from eduplatform.people.models import Cohort, Enrollment, Organization, User
+from eduplatform.people.models import Cohort, Enrollment, Organization, SchoolMembership, User
+from eduplatform.placements.models import Company, JournalEntry, Placement
+from eduplatform.quality.models import QualityReview
 from eduplatform.training.models import CompletionStatus
 from eduplatform.training.signals import (
     certificate_issued,
@@ -50,6 +57,7 @@ class Pending:
     moved_cohorts: dict = field(default_factory=dict)  # cohort -> academic year before
     activities: set = field(default_factory=set)
     touched: bool = False  # something the dashboard shows changed (names, titles, roles...)
+    placement_schools: set = field(default_factory=set)  # schools whose placements changed
 
 
 def pending(session):
@@ -151,6 +159,56 @@ def _touched(_mapper, _connection, target):
     pending(object_session(target)).touched = True
 
 
+# Industry placements: the placement rollups are recomputed school by school at commit for every
+# school whose placements or journals changed (dashboard.placements.recompute). The placements
+# code changes statuses and countersigns with UPDATE statements, which no mapper event sees: the
+# schools of the rows such a statement will change are read just before it runs.
+PLACEMENT_MODELS = (Company, Placement, JournalEntry)
+PLACEMENT_TABLES = frozenset(model.__table__.name for model in PLACEMENT_MODELS)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_change(state):
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name not in PLACEMENT_TABLES:
+        return
+    notes = pending(state.session)
+    notes.touched = True
+    where = state.statement.whereclause
+    if name == JournalEntry.__table__.name:
+        query = select(Placement.school_id).join(
+            JournalEntry.__table__, JournalEntry.placement_id == Placement.id
+        )
+    elif name == Placement.__table__.name:
+        query = select(Placement.school_id)
+    else:
+        return
+    if where is not None:
+        query = query.where(where)
+    notes.placement_schools.update(state.session.execute(query.distinct()).scalars())
+
+
+def _placement_changed(_mapper, _connection, placement):
+    notes = pending(object_session(placement))
+    notes.placement_schools.update({placement.school_id, _previous(placement, "school_id")})
+
+
+def _entry_changed(_mapper, connection, entry):
+    school = connection.execute(
+        select(Placement.school_id).where(Placement.id == entry.placement_id)
+    ).scalar()
+    if school is not None:
+        pending(object_session(entry)).placement_schools.add(school)
+
+
+for _name in ("after_insert", "after_update", "after_delete"):
+    event.listen(Placement, _name, _placement_changed)
+    event.listen(JournalEntry, _name, _entry_changed)
+
+
 # Names, titles, classes, partnerships and activities appear on the dashboard: a change to any
 # of them moves the data version, so no page rendered before it is served again (see cache).
 for _model in (
@@ -161,8 +219,12 @@ for _model in (
     ModuleVersion,
     Unit,
     Partnership,
+    PartnershipSchool,
     ExchangeActivity,
     ActivityParticipant,
+    SchoolMembership,  # a teacher's schools: "teachers trained" of each school
+    *PLACEMENT_MODELS,
+    QualityReview,  # the office's agreement rate per school
 ):
     for _name in ("after_insert", "after_update", "after_delete"):
         event.listen(_model, _name, _touched)
@@ -177,6 +239,13 @@ def _user_changed(_mapper, _connection, user):
 
 
 event.listen(User, "after_delete", _touched)
+
+
+@event.listens_for(User, "after_delete")
+def _student_removed(_mapper, _connection, user):
+    # Their placements and journal go with them (ON DELETE CASCADE), unseen by the mapper.
+    if user.organization_id is not None:
+        pending(object_session(user)).placement_schools.add(user.organization_id)
 
 
 @event.listens_for(Cohort, "after_update")

@@ -32,6 +32,7 @@ from eduplatform.people.models import (
     Enrollment,
     Organization,
     OrgKind,
+    SchoolMembership,
     User,
 )
 
@@ -185,6 +186,11 @@ def add_synthetic(session, *, scale, progress=None, seed=None, today=None):
         school_id = _school(session, rng, npsn, now)
         school_ids.append(school_id)
         teachers = _teachers(session, rng, school_id, npsn, now)
+        for teacher_id in teachers:
+            inserter.add(
+                SchoolMembership,
+                {"user_id": teacher_id, "school_id": school_id, "since": today, "created_at": now},
+            )
         for year in reversed(years):
             _year_of_school(
                 session, inserter, rng, curriculum, school_id, teachers, year, today, now, state

@@ -162,7 +162,6 @@ def _certificate(inserter, rng, student_id, version_id, school_id, cohort_id, ve
             "version_id": version_id,
             "school_id": school_id,
             "cohort_id": cohort_id,
-            "identity_salt": f"{rng.getrandbits(128):032x}",
             "issued_at": issued,
             "revoked_at": revoked,
             "revoked_by_id": None,

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eduplatform.curriculum.models import Program
-from eduplatform.dashboard import breakdowns, figures
+from eduplatform.dashboard import breakdowns, figures, placements
 from eduplatform.dashboard.filters import (  # noqa: F401 - the views use them from here
     Filters,
     OutOfScope,
@@ -23,6 +23,7 @@ from eduplatform.dashboard.periods import (
     academic_year_of,
     local_now,
     month_range,
+    month_text,
     previous_term,
     shift_month,
     term_of,
@@ -30,6 +31,7 @@ from eduplatform.dashboard.periods import (
 )
 from eduplatform.dashboard.tables import suppress, suppress_rows
 from eduplatform.exchange.models import ExchangeActivity, Partnership
+from eduplatform.exchange.queries import school_activities, school_partnerships
 from eduplatform.i18n import translated
 from eduplatform.people.models import Cohort, Organization, OrgKind
 
@@ -40,14 +42,54 @@ SCHOOLS_PER_PAGE = 20
 
 
 def chart_months(filters, this_month):
-    """Months of the month-by-month figures: the chosen range, the chosen year or the last 12."""
+    """Months of the month-by-month figures: the chosen year (July to June, within the chosen
+    months if any), the chosen range, or the last 12."""
+    if filters.academic_year:
+        return [
+            month
+            for month in year_months(filters.academic_year)
+            if (not filters.since or month >= filters.since)
+            and (not filters.until or month <= filters.until)
+        ]
     if filters.since or filters.until:
         first = filters.since or shift_month(filters.until, -11)
         last = filters.until or min(shift_month(first, 11), max(first, this_month))
         return month_range(first, last)
-    if filters.academic_year:
-        return year_months(filters.academic_year)
     return breakdowns.recent_months(this_month)
+
+
+def period_months(filters, this_month):
+    """The months every dated figure counts (those of the charts), or None for all time.
+
+    Work, certificates and activities count by the month they happened in (Western Indonesia
+    Time), so a year's headline figures are the sums of its month-by-month charts.
+    """
+    if filters.academic_year or filters.since or filters.until:
+        return chart_months(filters, this_month)
+    return None
+
+
+def period_note(filters, this_month):
+    """What the chosen period counts, said on the page beside the filters."""
+    if filters.academic_year:
+        months = chart_months(filters, this_month)
+        return _l(
+            "Figures count what happened from %(first)s to %(last)s (academic year %(year)s): "
+            "units verified, certificates and activities by their month. Active students, "
+            "schools taking part, the classes and the funnel count the classes of %(year)s.",
+            first=month_text(months[0]),
+            last=month_text(months[-1]),
+            year=filters.academic_year,
+        )
+    if filters.since or filters.until:
+        months = chart_months(filters, this_month)
+        return _l(
+            "Figures count what happened from %(first)s to %(last)s: units verified, "
+            "certificates and activities by their month.",
+            first=month_text(months[0]),
+            last=month_text(months[-1]),
+        )
+    return None
 
 
 def chart_terms(filters, this_month):
@@ -81,7 +123,9 @@ class Dashboard:
     tables: dict  # name -> Table, in the order the page shows them
     module: object = None  # the module of the funnel
     as_of: object = None
+    note: object = None  # what the chosen period counts
     modules: list = field(default_factory=list)  # [(module, current version)] of every program
+    placement_figures: list | None = None  # industry placements (None: not for this viewer)
 
     def table(self, name):
         return self.tables.get(name)
@@ -102,9 +146,11 @@ def build(session, *, actor, filters, tables=None, school_page=False):
     _now, this_month, this_term = _now_periods()
     wanted = (lambda name: True) if tables is None else (lambda name: name in tables)
     result = Dashboard(scope, filters, [], {})
+    period = period_months(filters, this_month)
+    result.note = period_note(filters, this_month)
     if tables is None or "figures" in tables:
         result.figures = figures.headline(
-            session, filters, this_month=this_month, this_term=this_term
+            session, filters, this_month=this_month, this_term=this_term, period=period
         )
         if school_page:  # "schools taking part: 1" says nothing on a school's own page
             result.figures = [f for f in result.figures if f.key != "schools"]
@@ -119,13 +165,16 @@ def build(session, *, actor, filters, tables=None, school_page=False):
             filters,
             page=filters.page,
             per_page=SCHOOLS_PER_PAGE if tables is None else None,
+            months=period,
         )
     if wanted("cohorts") and school_page:
         result.tables["cohorts"] = breakdowns.cohorts_table(session, filters)
-    result.modules = breakdowns.all_modules(session)
+    result.modules = breakdowns.all_modules(session, actor)
     modules = breakdowns.program_modules(result.modules, filters)
     if wanted("modules") and not school_page:
-        result.tables["modules"] = breakdowns.modules_table(session, filters, modules, translated)
+        result.tables["modules"] = breakdowns.modules_table(
+            session, filters, modules, translated, months=period
+        )
     if wanted("funnel") and modules:
         module, version = _funnel_module(filters, modules)
         result.module = module
@@ -136,6 +185,23 @@ def build(session, *, actor, filters, tables=None, school_page=False):
         result.tables["activities"] = breakdowns.activities_table(
             session, filters, chart_terms(filters, this_month), kind_labels, term_label
         )
+    if scope.kind != "aggregate" and any(wanted(name) for name in placements.TABLE_NAMES):
+        # Authors see no placements: placements' pages are closed to them and a company's
+        # count can single out a student.
+        section = placements.build(
+            session,
+            filters,
+            today=_now.date(),
+            period=period,
+            by_school=scope.kind == "city" and not school_page,
+            limit_companies=tables is None,
+        )
+        result.placement_figures = section.figures
+        section_tables = {"placement_figures": placements.figures_table(section.figures)}
+        section_tables.update(section.tables)
+        for name, table in section_tables.items():
+            if wanted(name):
+                result.tables[name] = table
     if scope.kind == "aggregate":
         _suppress_small_cells(result)
     moments = [f.as_of for f in result.figures if f.as_of is not None]
@@ -181,7 +247,13 @@ def headline_figures(session, *, actor, filters):
         filters = resolve_filters(session, actor=actor, args=filters)
     scope = scope_of(actor)
     _now, this_month, this_term = _now_periods()
-    found = figures.headline(session, filters, this_month=this_month, this_term=this_term)
+    found = figures.headline(
+        session,
+        filters,
+        this_month=this_month,
+        this_term=this_term,
+        period=period_months(filters, this_month),
+    )
     if scope.kind == "aggregate":
         for figure in found:
             if figure.key != "activities_term":
@@ -203,7 +275,8 @@ def headline_figures(session, *, actor, filters):
 
 
 def filter_options(session, *, actor, modules):
-    """Choices of the filter form: academic years, schools (office), programs and modules."""
+    """Choices of the filter form: academic years, schools (the office's, or a teacher's when
+    they have several, home school first), programs and modules."""
     scope = scope_of(actor)
     years = set(session.execute(select(Cohort.academic_year).distinct()).scalars())
     years.add(academic_year_of(local_now().date()))
@@ -214,6 +287,13 @@ def filter_options(session, *, actor, modules):
             .where(Organization.kind == OrgKind.SCHOOL)
             .order_by(Organization.name)
         ).all()
+    elif scope.kind == "school" and len(scope.school_ids) > 1:
+        rows = session.execute(
+            select(Organization.id, Organization.name)
+            .where(Organization.id.in_(sorted(scope.school_ids)))
+            .order_by(Organization.name)
+        ).all()
+        schools = sorted(rows, key=lambda row: row.id != scope.school_id)
     programs = session.execute(select(Program).order_by(Program.code)).scalars().all()
     return {
         "years": sorted(years, reverse=True),
@@ -231,14 +311,14 @@ def school_exchange(session, school):
     partners = session.execute(
         select(Partnership, Organization.name)
         .join(Organization, Organization.id == Partnership.partner_id, isouter=True)
-        .where(Partnership.school_id == school.id)
+        .where(school_partnerships(school.id))
         .order_by(Partnership.started_on.desc(), Partnership.id.desc())
     ).all()
     activities = (
         session.execute(
             select(ExchangeActivity)
             .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
-            .where(Partnership.school_id == school.id)
+            .where(school_activities(school.id))
             .order_by(ExchangeActivity.starts_on.desc(), ExchangeActivity.id.desc())
             .limit(RECENT_ACTIVITIES)
         )

@@ -11,7 +11,8 @@ SMALL_CELL = 5  # counts below this (but above 0) are not shown to aggregate-onl
 class Column:
     key: str
     label: object
-    kind: str = "count"  # count | hours | percent | text | month | term | code | datetime
+    # count | hours | days | number | percent | text | month | term | code | datetime
+    kind: str = "count"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Figure:
     definition: object
     value: object  # an int, or None when suppressed as a small cell
     as_of: object = None  # datetime of the latest change counted, or None (nothing yet)
+    kind: str = "count"  # as a Column's: how the page writes the value (count, hours, days)
 
     def as_dict(self):
         return {

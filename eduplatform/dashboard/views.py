@@ -15,21 +15,41 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from eduplatform import scope as scoped
 from eduplatform.auth.access import roles_required
-from eduplatform.dashboard import breakdowns, exports, increments, periods, present, service
+from eduplatform.dashboard import (
+    breakdowns,
+    exports,
+    increments,
+    periods,
+    placements,
+    present,
+    service,
+)
 from eduplatform.dashboard.cache import RenderCache
 from eduplatform.dashboard.forms import filter_form
+from eduplatform.dashboard.report import report_pdf
 from eduplatform.dashboard.tables import Column, Table
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.forms import apply_errors
 from eduplatform.i18n import translated
 from eduplatform.people.models import Role
+from eduplatform.quality.figures import AGREEMENT_DEFINITION
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 VIEWERS = (Role.OFFICE, Role.ADMIN, Role.TEACHER, Role.AUTHOR)
-TABLES = ("figures", "months", "schools", "modules", "funnel", "activities", "cohorts")
+TABLES = (
+    "figures",
+    "months",
+    "schools",
+    "modules",
+    "funnel",
+    "activities",
+    "cohorts",
+    *placements.TABLE_NAMES,
+)
 WORKBOOK = "all"  # /dashboard/export/all.xlsx: every table of the page in one workbook
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,8 +62,9 @@ def dashboard_helpers():
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
-    if current_user.role == Role.TEACHER:
-        return _page(school_id=current_user.organization_id)
+    if current_user.role == Role.TEACHER:  # one of their schools: the chosen one, or home
+        chosen = scoped.query_id("school")  # 404 when unknown or not theirs
+        return _page(school_id=chosen.id if chosen else current_user.organization_id)
     return _page()
 
 
@@ -89,7 +110,9 @@ def _page(school_id=None, refused=None):
     # The whole page of this session (its menu, language switch and CSRF token around the
     # content) is kept too: reading the dashboard again costs a lookup, not a rendering. A
     # pending flash message is shown once, so such a page is rendered and not kept.
-    whole_key = (key, session.get("sid"), request.full_path)
+    from eduplatform.notifications.views import unread_count  # the header's bell
+
+    whole_key = (key, session.get("sid"), request.full_path, unread_count())
     whole_pages = _cache("eduplatform.dashboard.whole_pages", size=256)
     keep = "_flashes" not in session
     page = whole_pages.get(whole_key) if keep else None
@@ -116,12 +139,14 @@ def _content(db, scope, filters, refused, school_page):
     dashboard = None
     if filters is not None:
         dashboard = service.build(db, actor=current_user, filters=filters, school_page=school_page)
-    modules = dashboard.modules if dashboard else breakdowns.all_modules(db)
+    modules = dashboard.modules if dashboard else breakdowns.all_modules(db, current_user)
     options = service.filter_options(db, actor=current_user, modules=modules)
+    teacher_chooses = scope.kind == "school" and request.endpoint == "dashboard.index"
     form = filter_form(
         request.args,
         options,
-        with_school=scope.kind == "city" and not school_page,
+        with_school=bool(options["schools"]) and (not school_page or teacher_chooses),
+        every_school=scope.kind == "city",
         translate=translated,
     )
     if refused is not None:
@@ -132,6 +157,7 @@ def _content(db, scope, filters, refused, school_page):
         "scope": scope,
         "school_page": school_page,
         "schools_per_page": service.SCHOOLS_PER_PAGE,
+        "agreement_definition": AGREEMENT_DEFINITION,
         "charts": present.draw_charts(dashboard) if dashboard else {},
         "export_args": filters.as_args() if filters else {},
         "school_link": lambda row: url_for(
@@ -176,9 +202,9 @@ def export(name, fmt):
     return _attachment(response, file_name)
 
 
-def _workbook():
-    """Every table the page shows, with its filters, in one XLSX: "about" first, then a sheet
-    per table, each as its own export writes it (the same scope, the same suppression).
+def _every_table():
+    """(None, (filters, dashboard, tables, school page?)) for the workbook and the printable
+    report, or (the page with what was refused, None).
 
     The dashboard's tables, or with view=school (always for a teacher) those of a school's
     page, its classes included; view=school without a school answers 404, as cohorts does.
@@ -186,7 +212,7 @@ def _workbook():
     db = get_session()
     filters, refused = _resolve(db)
     if refused is not None:
-        return _page(refused=refused)
+        return _page(refused=refused), None
     school_page = (
         request.args.get("view") == "school" or service.scope_of(current_user).kind == "school"
     )
@@ -196,6 +222,16 @@ def _workbook():
         db, actor=current_user, filters=filters, tables=set(TABLES), school_page=school_page
     )
     tables = [_figures_table(dashboard), *dashboard.tables.values()]
+    return None, (filters, dashboard, tables, school_page)
+
+
+def _workbook():
+    """Every table the page shows, with its filters, in one XLSX: "about" first, then a sheet
+    per table, each as its own export writes it (the same scope, the same suppression)."""
+    refused_page, found = _every_table()
+    if refused_page is not None:
+        return refused_page
+    filters, _dashboard, tables, school_page = found
     notes = {}
     for table in tables:
         if table.note:
@@ -208,6 +244,33 @@ def _workbook():
     file_name = exports.file_name(name, filters.name_parts(), now, "xlsx", prefix="")
     response = Response(exports.workbook_bytes(tables, about), mimetype=XLSX)
     return _attachment(response, file_name)
+
+
+@bp.route("/report.pdf")
+@roles_required(*VIEWERS)
+def report():
+    """The printable report (PDF, in the page's language): the workbook's tables with the
+    headline figures' definitions, the charts and the filters applied."""
+    refused_page, found = _every_table()
+    if refused_page is not None:
+        return refused_page
+    filters, dashboard, tables, school_page = found
+    now = periods.local_now()
+    notes = "; ".join(sorted({str(t.note) for t in tables if t.note}))
+    title = _("Dashboard")
+    if school_page:
+        title = f"{filters.school.name} · {title}"
+    data = report_pdf(
+        title=title,
+        dashboard=dashboard,
+        tables=tables,
+        about=_about_rows(_("Report"), title, notes, filters, now),
+        language=str(get_locale()),
+        generated_at=now,
+    )
+    name = "report-school" if school_page else "report"
+    file_name = exports.file_name(name, filters.name_parts(), now, "pdf")
+    return _attachment(Response(data, mimetype="application/pdf"), file_name)
 
 
 def _attachment(response, file_name):

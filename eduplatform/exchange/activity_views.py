@@ -1,10 +1,12 @@
 """The pages of one exchange activity: plan, edit, participants, report, reflections, files."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import col, select
 
-from eduplatform import uploads
+from eduplatform import scope, uploads
 from eduplatform.auth.access import login_required, roles_required
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
@@ -16,7 +18,7 @@ from eduplatform.exchange.forms import (
     CompleteForm,
     ParticipantForm,
     ReflectionForm,
-    languages_list,
+    language_choices,
     organization_choices,
 )
 from eduplatform.exchange.models import (
@@ -26,9 +28,10 @@ from eduplatform.exchange.models import (
     ExchangeActivity,
     Partnership,
 )
+from eduplatform.exchange.validation import read_number
 from eduplatform.exchange.views import STAFF, bp, load_partnership
 from eduplatform.forms import apply_errors, choices
-from eduplatform.people.models import User
+from eduplatform.people.models import Organization
 
 
 def load_activity(activity_id, *, manage=False):
@@ -41,7 +44,7 @@ def load_activity(activity_id, *, manage=False):
     joined = participation.participant_user_ids(db, activity.id)
     if not access.sees_activity(current_user, activity, partnership, joined):
         abort(404)
-    if manage and not access.manages_activities_of(current_user, partnership):
+    if manage and not access.manages_activities_of(current_user, partnership, activity):
         abort(403)
     return activity, partnership
 
@@ -50,48 +53,79 @@ def _back(activity, anchor=None):
     return redirect(url_for("exchange.activity", activity_id=activity.id, _anchor=anchor))
 
 
+PLAN_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_on",
+    "start_time",
+    "ends_on",
+    "end_time",
+    "timezone",
+    "place",
+    "online_url",
+    "funding_source",
+    "currency",
+    "cost_travel",
+    "cost_subsistence",
+    "cost_fees",
+    "cost_other",
+)
+ORG_FIELDS = ("sending_org_id", "receiving_org_id", "school_id")
+
+
 def _activity_form(db, partnership, activity=None):
-    form = (
-        ActivityForm(
-            obj=activity,
-            languages=", ".join(activity.languages),
-            sending_org_id=str(activity.sending_org_id or ""),
-            receiving_org_id=str(activity.receiving_org_id or ""),
-        )
-        if activity
-        else ActivityForm()
-    )
-    members = queries.organizations_of_partnerships(db, [partnership]).values()
+    """The plan form, filled from the activity (each field as its own type) or for a new one."""
+    if activity is not None:
+        data = {name: getattr(activity, name) for name in PLAN_FIELDS}
+        data.update({name: str(getattr(activity, name) or "") for name in ORG_FIELDS})
+        data["languages"] = list(activity.languages or [])
+        form = ActivityForm(data=data)
+    else:
+        form = ActivityForm()
+    orgs = queries.organizations_of_partnerships(db, [partnership])
+    members = [orgs[i] for i in sorted(partnership.member_ids) if i in orgs]
     for side in (form.sending_org_id, form.receiving_org_id):
         side.choices = organization_choices(members, _("Not recorded"))
+    schools = _plannable_schools(partnership, orgs)
+    if schools is None:
+        del form.school_id
+    else:
+        whole = access.manages_whole(current_user, partnership)
+        blank = _("Every member school (the whole city)") if whole else None
+        form.school_id.choices = organization_choices(schools, blank)
+        if not whole:
+            form.school_id.description = _("Your school, whose activity this is.")
+    form.languages.choices = language_choices(form.languages.data)
     return form
 
 
-def _activity_values(form):
-    def org_id(raw):
-        return int(raw) if raw and raw.isdigit() else None
+def _plannable_schools(partnership, orgs):
+    """The member schools the user may plan for (None: the partnership has no members)."""
+    if not partnership.member_school_ids:
+        return None
+    if access.manages_whole(current_user, partnership):
+        ids = partnership.member_school_ids
+    else:
+        ids = access.planning_schools(current_user, partnership)
+    return sorted((orgs[i] for i in ids if i in orgs), key=lambda org: org.name)
 
-    values = {
-        name: getattr(form, name).data
-        for name in (
-            "kind",
-            "title",
-            "description",
-            "starts_on",
-            "ends_on",
-            "place",
-            "online_url",
-            "funding_source",
-            "currency",
-            "cost_travel",
-            "cost_subsistence",
-            "cost_fees",
-            "cost_other",
+
+def _activity_values(form):
+    def org_id(field):
+        if field is None or not field.data:
+            return None
+        # one of the field's own choices (the partnership's members the user may plan for)
+        offered = {int(c.value): int(c.value) for c in field.choices if c.value}
+        found = scope.chosen(
+            field.data, offered, source="form", name=field.name, kind="organization"
         )
-    }
-    values["languages"] = languages_list(form.languages.data)
-    values["sending_org_id"] = org_id(form.sending_org_id.data)
-    values["receiving_org_id"] = org_id(form.receiving_org_id.data)
+        return -1 if found is None else found  # -1: refused like any id that is no member
+
+    values = {name: getattr(form, name).data for name in PLAN_FIELDS}
+    values["languages"] = list(form.languages.data or [])
+    for name in ORG_FIELDS:
+        values[name] = org_id(getattr(form, name, None))
     return values
 
 
@@ -115,7 +149,11 @@ def activity_new(partnership_id):
             flash(_("The activity was planned. Add its participants next."), "success")
             return _back(activity, "participants")
     return render_template(
-        "exchange/activity_form.html", form=form, partnership=partnership, activity=None
+        "exchange/activity_form.html",
+        form=form,
+        partnership=partnership,
+        activity=None,
+        orgs=queries.organizations_of_partnerships(db, [partnership]),
     )
 
 
@@ -141,14 +179,23 @@ def activity_edit(activity_id):
             flash(_("Changes saved."), "success")
             return _back(activity)
     return render_template(
-        "exchange/activity_form.html", form=form, partnership=partnership, activity=activity
+        "exchange/activity_form.html",
+        form=form,
+        partnership=partnership,
+        activity=activity,
+        orgs=queries.organizations_of_partnerships(db, [partnership]),
     )
 
 
-def _participant_form(db, partnership):
-    form = ParticipantForm(prefix="p")
-    people = queries.candidate_people(db, partnership, viewer=current_user)
-    orgs = queries.organizations_of_partnerships(db, [partnership])
+def _participant_form(db, partnership, activity, posted=False):
+    """The add-participant form; `posted` reads the request's fields (only its own POST)."""
+    form = ParticipantForm(prefix="p") if posted else ParticipantForm(prefix="p", formdata=None)
+    people = queries.candidate_people(db, partnership, viewer=current_user, activity=activity)
+    form.people = {u.id: u for u in people}
+    # a teacher may take part through a second school: their home school is named
+    home_ids = sorted({u.organization_id for u in people if u.organization_id})
+    found = db.exec(select(Organization).where(col(Organization.id).in_(home_ids))).all()
+    orgs = {org.id: org for org in found}
     form.user_id.choices = choices(
         ((u.id, f"{u.full_name} ({orgs[u.organization_id].name})") for u in people), "—"
     )
@@ -163,12 +210,12 @@ def activity(activity_id):
 
 def _activity_page(activity, partnership, **forms):
     db = get_session()
-    manages = access.manages_activities_of(current_user, partnership)
+    manages = access.manages_activities_of(current_user, partnership, activity)
     participants, reflections, attachments = queries.activity_details(db, activity)
     joined = {user.id for _, user in participants if user is not None}
     own_reflection = next((r for r, user in reflections if user.id == current_user.id), None)
     if manages and activity.status != ActivityStatus.CANCELLED:
-        forms.setdefault("participant_form", _participant_form(db, partnership))
+        forms.setdefault("participant_form", _participant_form(db, partnership, activity))
         forms.setdefault("attachment_form", AttachmentForm(prefix="a"))
     if manages and activity.status == ActivityStatus.PLANNED:
         forms.setdefault("cancel_form", CancelForm(prefix="c"))
@@ -198,25 +245,80 @@ def activity_complete(activity_id):
     db = get_session()
     activity, partnership = load_activity(activity_id, manage=True)
     form = CompleteForm()
-    if form.validate_on_submit():
-        try:
-            service.complete_activity(
-                db,
-                actor=current_user,
-                activity=activity,
-                outcomes=form.outcomes.data,
-                hours=form.hours.data,
-                follow_up=form.follow_up.data,
-            )
-        except Invalid as refused:
-            db.rollback()
-            apply_errors(form, refused)
-        else:
-            flash(_("The activity is completed and its report saved."), "success")
-            return _back(activity)
+    participants, _reflections, _attachments = queries.activity_details(db, activity)
+    rows = [
+        {
+            "participant": participant,
+            "person": person,
+            "field": service.participant_field(participant.id),
+            "value": _hours_value(participant),
+            "errors": [],
+        }
+        for participant, person in participants
+    ]
+    if request.method == "POST":
+        given = _participant_hours(rows)
+        if form.validate_on_submit() and not any(row["errors"] for row in rows):
+            try:
+                service.complete_activity(
+                    db,
+                    actor=current_user,
+                    activity=activity,
+                    outcomes=form.outcomes.data,
+                    hours=form.hours.data,
+                    follow_up=form.follow_up.data,
+                    participant_hours=given,
+                )
+            except Invalid as refused:
+                db.rollback()
+                _show_row_errors(form, rows, refused)
+            else:
+                flash(_("The activity is completed and its report saved."), "success")
+                return _back(activity)
     return render_template(
-        "exchange/complete.html", form=form, activity=activity, partnership=partnership
+        "exchange/complete.html",
+        form=form,
+        activity=activity,
+        partnership=partnership,
+        rows=rows,
+        shows_name=lambda person: access.shows_name(current_user, person),
     )
+
+
+def _hours_value(participant):
+    """A participant's hours as the report form shows them: empty means the report's hours."""
+    if not participant.hours:
+        return ""
+    return format_decimal(participant.hours, format="#,##0.#")
+
+
+def _participant_hours(rows):
+    """The hours typed for each participant ({participant id: Decimal or None}); a row that is
+    not a number gets its error."""
+    given = {}
+    for row in rows:
+        raw = request.form.get(row["field"], "").strip()
+        row["value"] = raw
+        if not raw:
+            given[row["participant"].id] = None
+            continue
+        try:
+            given[row["participant"].id] = read_number(raw, get_locale())
+        except ValueError:
+            row["errors"].append(_("Enter a number of hours, such as 6 or 7,5."))
+    return given
+
+
+def _show_row_errors(form, rows, refused):
+    by_field = {row["field"]: row for row in rows}
+    others = []
+    for error in refused.errors:
+        row = by_field.get(error.get("field"))
+        if row is not None:
+            row["errors"].append(error["message"])
+        else:
+            others.append(error)
+    apply_errors(form, Invalid(others))
 
 
 @bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
@@ -244,16 +346,19 @@ def activity_cancel(activity_id):
 def participant_add(activity_id):
     db = get_session()
     activity, partnership = load_activity(activity_id, manage=True)
-    form = _participant_form(db, partnership)
+    form = _participant_form(db, partnership, activity, posted=True)
     if form.validate_on_submit():
-        raw = form.user_id.data
+        raw = (form.user_id.data or "").strip()
+        # only someone the list offered: anything else gets the list's one refusal
+        person = scope.chosen(raw, form.people, source="form", name="p-user_id", kind="user")
         try:
             participation.add_participant(
                 db,
                 actor=current_user,
                 activity=activity,
                 partnership=partnership,
-                user=db.get(User, int(raw)) if raw and raw.isdigit() else None,
+                # anything that is not an id on the list gets the list's one refusal
+                user_id=(person.id if person else 0) if raw else None,
                 guest_name=form.guest_name.data,
                 guest_affiliation=form.guest_affiliation.data,
                 role=form.role.data,
@@ -266,6 +371,14 @@ def participant_add(activity_id):
             flash(_("Participant added."), "success")
             return _back(activity, "participants")
     return _activity_page(activity, partnership, participant_form=form), 422
+
+
+def _typed_hours(raw):
+    """Hours as typed in the page's language, or the text itself for the rules to refuse."""
+    try:
+        return read_number(raw, get_locale())
+    except ValueError:
+        return raw
 
 
 def _participant_or_404(activity, participant_id):
@@ -288,7 +401,7 @@ def participant_update(activity_id, participant_id):
             activity=activity,
             participant=participant,
             role=request.form.get("role", ""),
-            hours=request.form.get("hours", ""),
+            hours=_typed_hours(request.form.get("hours", "")),
         )
     except Invalid as refused:
         db.rollback()
@@ -378,9 +491,10 @@ def _attachment_or_404(activity, attachment_id):
 def attachment(activity_id, attachment_id):
     activity, _partnership = load_activity(activity_id)
     attachment = _attachment_or_404(activity, attachment_id)
-    inline = attachment.mime_type != "application/pdf" or request.args.get("view") == "1"
+    # An attachment always downloads (a PDF opened in the browser's viewer is still a document
+    # from someone else); the page links it, nothing embeds it.
     return uploads.send_stored(
-        attachment.stored_name, attachment.mime_type, attachment.original_name, inline=inline
+        attachment.stored_name, attachment.mime_type, attachment.original_name, inline=False
     )
 
 

@@ -1,4 +1,5 @@
-"""`eduplatform partnerships`: record and list a school's partnerships."""
+"""`eduplatform partnerships`: record and list partnerships of a school, or of the city (its
+education office) with member schools."""
 
 import click
 from flask.cli import with_appcontext
@@ -10,6 +11,7 @@ from eduplatform.db import new_session
 from eduplatform.errors import Invalid
 from eduplatform.exchange import partnerships as partnership_rules
 from eduplatform.exchange.models import Area, Partnership, PartnershipKind, PartnershipStatus
+from eduplatform.exchange.queries import school_partnerships
 from eduplatform.people.models import Organization, OrgKind
 
 
@@ -18,12 +20,19 @@ def partnership_json(partnership, orgs):
     partner = orgs.get(partnership.partner_id)
     return {
         "id": partnership.id,
-        "school": {"id": school.id, "npsn": school.npsn, "name": school.name},
+        "school": {"id": school.id, "npsn": school.npsn, "name": school.name, "kind": school.kind},
         "partner": (
             {"id": partner.id, "name": partner.name, "kind": partner.kind}
             if partner
             else {"id": None, "name": partnership.partner_name, "kind": None}
         ),
+        "member_schools": [
+            {"id": org.id, "npsn": org.npsn, "name": org.name}
+            for org in sorted(
+                (orgs[i] for i in partnership.member_school_ids if i in orgs),
+                key=lambda org: org.name,
+            )
+        ],
         "kind": partnership.kind,
         "areas": partnership.areas,
         "status": partnership.status,
@@ -51,6 +60,19 @@ def _school(session, npsn, as_json):
     return school
 
 
+def _office(session, ref, as_json):
+    """The education office by id or exact name."""
+    ref = ref.strip()
+    query = select(Organization).where(Organization.kind == OrgKind.OFFICE)
+    if ref.isdigit() and len(ref) < 10:
+        office = session.exec(query.where(Organization.id == int(ref))).first()
+    else:
+        office = session.exec(query.where(Organization.name == ref)).first()
+    if office is None:
+        refuse([{"field": "city", "message": f"no education office is {ref!r}"}], as_json)
+    return office
+
+
 def _partner(session, ref):
     """An organization by id or exact name; None means the partner is recorded by name."""
     ref = ref.strip()
@@ -67,7 +89,18 @@ def partnerships():
 
 
 @partnerships.command("create")
-@click.option("--school", "npsn", required=True, help="The school's NPSN.")
+@click.option("--school", "npsn", help="The school's NPSN (a school's own partnership).")
+@click.option(
+    "--city",
+    "office_ref",
+    help="Or the education office's id or exact name: a city-wide partnership.",
+)
+@click.option(
+    "--member",
+    "member_npsns",
+    multiple=True,
+    help="A member school's NPSN (city-wide partnerships; repeat for each school).",
+)
 @click.option(
     "--partner",
     "partner_ref",
@@ -90,6 +123,8 @@ def partnerships():
 @with_appcontext
 def create_partnership(
     npsn,
+    office_ref,
+    member_npsns,
     partner_ref,
     kind,
     areas,
@@ -100,13 +135,17 @@ def create_partnership(
     status,
     as_json,
 ):
-    """Record a partnership of a school."""
+    """Record a partnership of a school (--school), or of the city (--city) with its member
+    schools (--member)."""
 
     def day(value):
         return value.date() if value else None
 
+    if bool(npsn) == bool(office_ref):
+        raise click.UsageError("give either --school NPSN or --city OFFICE")
     with new_session() as session:
-        school = _school(session, npsn, as_json)
+        school = _school(session, npsn, as_json) if npsn else _office(session, office_ref, as_json)
+        members = [_school(session, member.strip(), as_json) for member in member_npsns]
         partner = _partner(session, partner_ref)
         try:
             partnership = partnership_rules.create_partnership(
@@ -122,19 +161,18 @@ def create_partnership(
                 started_on=day(started_on),
                 ended_on=day(ended_on),
                 status=status,
+                member_schools=members,
             )
         except Invalid as refused:
             session.rollback()
             refuse(refused, as_json)
         payload = partnership_json(partnership, _orgs(session, [partnership]))
-        emit(
-            {"partnership": payload},
-            as_json,
-            [
-                f"created partnership {partnership.id}: {school.name} - "
-                f"{payload['partner']['name']} ({kind})"
-            ],
-        )
+        lines = [
+            f"created partnership {partnership.id}: {school.name} - "
+            f"{payload['partner']['name']} ({kind})"
+        ]
+        lines += [f"  member school: {m['name']} ({m['npsn']})" for m in payload["member_schools"]]
+        emit({"partnership": payload}, as_json, lines)
 
 
 @partnerships.command("list")
@@ -147,9 +185,7 @@ def list_partnerships(npsn, as_json):
         query = select(Partnership).order_by(Partnership.id)
         if npsn:
             school = _school(session, npsn, as_json)
-            query = query.where(
-                (Partnership.school_id == school.id) | (Partnership.partner_id == school.id)
-            )
+            query = query.where(school_partnerships(school.id))
         rows = session.exec(query).all()
         orgs = _orgs(session, rows)
         items = [partnership_json(p, orgs) for p in rows]

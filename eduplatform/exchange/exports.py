@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
+from eduplatform.exchange.times import ends_at, starts_at
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,6 +52,9 @@ ACTIVITY_HEADER = [
     "status",
     "starts_on",
     "ends_on",
+    "start_time",
+    "end_time",
+    "timezone",
     "place",
     "online_url",
     "languages",
@@ -78,6 +83,9 @@ def activity_rows(rows, orgs, counts):
             activity.status,
             activity.starts_on.isoformat(),
             activity.ends_on.isoformat(),
+            activity.start_time.strftime("%H:%M") if activity.start_time else "",
+            activity.end_time.strftime("%H:%M") if activity.end_time else "",
+            activity.timezone,
             activity.place,
             activity.online_url,
             " ".join(activity.languages or []),
@@ -156,27 +164,35 @@ def participation_rows(rows):
         ]
 
 
-def ics_bytes(school, activities, *, host):
-    """A calendar of the activities: titles, dates and places only, never who takes part."""
+def ics_bytes(name, activities, *, host):
+    """A calendar of the activities: titles, times and places only, never who takes part.
+
+    Whole-day activities are all-day events; timed ones carry their time zone (TZID) with its
+    VTIMEZONE definition, so calendar apps show them at the right hour wherever they are.
+    """
     cal = Calendar()
     cal.add("prodid", "-//eduplatform//exchange activities//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{school.name}: exchange")
+    cal.add("x-wr-calname", name)
     for activity in activities:
         event = Event()
         event.add("uid", f"exchange-activity-{activity.id}@{host}")
         event.add("dtstamp", activity.updated_at)
         event.add("last-modified", activity.updated_at)
         event.add("summary", activity.title)
-        event.add("dtstart", activity.starts_on)
-        event.add(
-            "dtend", activity.ends_on + timedelta(days=1)
-        )  # DTEND of all-day events is exclusive
+        if activity.all_day:
+            event.add("dtstart", activity.starts_on)
+            # DTEND of all-day events is exclusive
+            event.add("dtend", activity.ends_on + timedelta(days=1))
+        else:
+            event.add("dtstart", starts_at(activity))
+            event.add("dtend", ends_at(activity))
         location = activity.place or activity.online_url
         if location:
             event.add("location", location)
         event.add("status", "CANCELLED" if activity.status == "cancelled" else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()

@@ -1,5 +1,7 @@
 """Forms and display labels of the exchange pages."""
 
+from babel import Locale, UnknownLocaleError
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -9,9 +11,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from eduplatform.exchange.validation import read_number
 from eduplatform.forms import Form, choices
 
 PARTNERSHIP_KIND_LABELS = {
@@ -57,6 +61,20 @@ COST_LABELS = {
     "fees": _l("Fees"),
     "other": _l("Other costs"),
 }
+TIME_ZONE_LABELS = {
+    "Asia/Jakarta": _l("Western Indonesia Time (WIB, Jakarta)"),
+    "Asia/Makassar": _l("Central Indonesia Time (WITA, Makassar)"),
+    "Asia/Jayapura": _l("Eastern Indonesia Time (WIT, Jayapura)"),
+    "Asia/Shanghai": _l("China Standard Time (Beijing, Xi'an)"),
+}
+TIME_ZONE_SHORT = {
+    "Asia/Jakarta": _l("WIB"),
+    "Asia/Makassar": _l("WITA"),
+    "Asia/Jayapura": _l("WIT"),
+    "Asia/Shanghai": _l("China time"),
+}
+# The languages an activity is usually held in, first in the list; their names come from Babel.
+COMMON_LANGUAGES = ("id", "en", "zh", "jv", "ms", "ar", "ja", "ko", "de")
 LABELS = {
     "partnership_kind": PARTNERSHIP_KIND_LABELS,
     "partnership_status": PARTNERSHIP_STATUS_LABELS,
@@ -65,13 +83,86 @@ LABELS = {
     "activity_status": ACTIVITY_STATUS_LABELS,
     "participant_role": PARTICIPANT_ROLE_LABELS,
     "cost": COST_LABELS,
+    "time_zone": TIME_ZONE_LABELS,
+    "time_zone_short": TIME_ZONE_SHORT,
 }
 
 DECIMAL = {"inputmode": "decimal", "autocomplete": "off"}
 
 
+def language_name(code, locale=None):
+    """A language's name in the page's language (the code itself if Babel does not know it)."""
+    try:
+        name = Locale.parse(code).get_display_name(locale or get_locale())
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def language_choices(chosen=()):
+    """The common languages, then any other already chosen (so an old value never fails)."""
+    codes = list(COMMON_LANGUAGES) + [c for c in chosen or () if c not in COMMON_LANGUAGES]
+    return choices((code, language_name(code)) for code in codes)
+
+
+class NumberField(StringField):
+    """A number typed as people do ("1.500.000,50", "Rp 1.500.000", "7,5"): `data` is a Decimal
+    (None when empty); a value shown again is written in the page's language."""
+
+    def __init__(self, label=None, validators=None, *, invalid, places="#,##0.##", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid, self.places, self.raw = invalid, places, None
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = None
+        if self.raw.strip():
+            try:
+                self.data = read_number(self.raw, get_locale())
+            except ValueError:
+                raise ValueError(str(self.invalid)) from None
+
+    def _value(self):
+        if self.raw is not None:
+            return self.raw
+        if self.data is None or self.data == "":
+            return ""
+        return format_decimal(self.data, format=self.places)
+
+
+def amount_field(label):
+    return NumberField(
+        label,
+        validators=[Optional()],
+        render_kw=DECIMAL,
+        invalid=_l("Enter an amount such as 1.500.000 or 1.500.000,50."),
+    )
+
+
+def hours_field(label, validators=None, **kwargs):
+    return NumberField(
+        label,
+        validators=validators or [Optional()],
+        render_kw=DECIMAL,
+        places="#,##0.#",
+        invalid=_l("Enter a number of hours, such as 6 or 7,5."),
+        **kwargs,
+    )
+
+
 class PartnershipForm(Form):
-    school_id = SelectField(_l("School"), coerce=str, validate_choice=False)
+    school_id = SelectField(
+        _l("School, or the city"),
+        coerce=str,
+        validate_choice=False,
+        description=_l(
+            "For a city-wide partnership choose the education office and tick its member "
+            "schools below."
+        ),
+    )
+    member_schools = SelectMultipleField(
+        _l("Member schools (city-wide partnership)"), coerce=str, validate_choice=False
+    )
     kind = SelectField(
         _l("Kind of partnership"),
         choices=choices(PARTNERSHIP_KIND_LABELS.items()),
@@ -112,9 +203,26 @@ class PartnershipForm(Form):
 class ActivityForm(Form):
     kind = SelectField(_l("Kind of activity"), choices=choices(ACTIVITY_KIND_LABELS.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    school_id = SelectField(
+        _l("Member school"),
+        coerce=str,
+        validate_choice=False,
+        description=_l("The school whose activity this is; empty: open to every member school."),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     starts_on = DateField(_l("Start date"), validators=[DataRequired()])
+    start_time = TimeField(
+        _l("Start time"),
+        validators=[Optional()],
+        description=_l("Leave both times empty for whole days."),
+    )
     ends_on = DateField(_l("End date"), validators=[Optional()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    timezone = SelectField(
+        _l("Time zone of these times"),
+        choices=choices(TIME_ZONE_LABELS.items()),
+        default="Asia/Jakarta",
+    )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     online_url = StringField(
         _l("Online link"),
@@ -122,11 +230,7 @@ class ActivityForm(Form):
         render_kw={"inputmode": "url"},
         description=_l("For online classes: the meeting link."),
     )
-    languages = StringField(
-        _l("Languages used"),
-        validators=[Optional(), Length(max=40)],
-        description=_l("Language codes separated by commas, such as id, zh, en."),
-    )
+    languages = SelectMultipleField(_l("Languages used"), coerce=str, validate_choice=False)
     sending_org_id = SelectField(_l("Sending organization"), coerce=str, validate_choice=False)
     receiving_org_id = SelectField(_l("Receiving organization"), coerce=str, validate_choice=False)
     funding_source = StringField(_l("Funding source"), validators=[Optional(), Length(max=200)])
@@ -136,18 +240,17 @@ class ActivityForm(Form):
         validators=[DataRequired(), Length(min=3, max=3)],
         description=_l("ISO 4217 code, such as IDR, CNY or USD."),
     )
-    cost_travel = StringField(_l("Travel"), validators=[Optional()], render_kw=DECIMAL)
-    cost_subsistence = StringField(_l("Subsistence"), validators=[Optional()], render_kw=DECIMAL)
-    cost_fees = StringField(_l("Fees"), validators=[Optional()], render_kw=DECIMAL)
-    cost_other = StringField(_l("Other costs"), validators=[Optional()], render_kw=DECIMAL)
+    cost_travel = amount_field(_l("Travel"))
+    cost_subsistence = amount_field(_l("Subsistence"))
+    cost_fees = amount_field(_l("Fees"))
+    cost_other = amount_field(_l("Other costs"))
 
 
 class CompleteForm(Form):
     outcomes = TextAreaField(_l("Outcomes"), validators=[DataRequired(), Length(max=4000)])
-    hours = StringField(
+    hours = hours_field(
         _l("Number of hours"),
-        validators=[DataRequired()],
-        render_kw=DECIMAL,
+        validators=[InputRequired()],
         description=_l("The hours the activity took, at most 24 per day."),
     )
     follow_up = TextAreaField(
@@ -166,7 +269,7 @@ class ParticipantForm(Form):
         _l("Guest's organization"), validators=[Optional(), Length(max=200)]
     )
     role = SelectField(_l("Role"), choices=choices(PARTICIPANT_ROLE_LABELS.items()))
-    hours = StringField(_l("Hours credited"), validators=[Optional()], render_kw=DECIMAL)
+    hours = hours_field(_l("Hours credited"))
 
 
 class ReflectionForm(Form):
@@ -183,7 +286,3 @@ class AttachmentForm(Form):
 
 def organization_choices(organizations, blank):
     return choices(((o.id, o.name) for o in organizations), blank)
-
-
-def languages_list(text):
-    return [code.strip() for code in (text or "").replace(";", ",").split(",") if code.strip()]

@@ -1,14 +1,25 @@
 """Sister-school partnerships, their exchange activities, participants, reflections, attachments.
 
+A partnership is a school's, or the city's: then its Indonesian side is the education office
+(an organization of kind office) and its member schools take part in it (PartnershipSchool).
 Money is Numeric(12, 2) with an ISO 4217 currency code on the activity; hours are Numeric(6, 1).
+An activity lasts whole days, or runs from a start to an end time in its own time zone.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Numeric, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    Numeric,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+)
+from sqlmodel import Field, Relationship, SQLModel
 
 from eduplatform.sqltypes import JSONDocument, UTCDateTime, utcnow
 
@@ -56,6 +67,8 @@ class ParticipantRole(StrEnum):
     INTERPRETER = "interpreter"
 
 
+# The time zones of Indonesia (WIB, WITA, WIT) and of the partner university in China.
+TIME_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Shanghai")
 COST_CATEGORIES = ("travel", "subsistence", "fees", "other")
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
@@ -72,8 +85,23 @@ def _money():
     return Column(Numeric(12, 2), nullable=False, default=Decimal("0.00"))
 
 
+class PartnershipSchool(SQLModel, table=True):
+    """A member school of a city-wide partnership: its teachers and students can take part."""
+
+    __tablename__ = "partnership_school"
+    __table_args__ = (PrimaryKeyConstraint("partnership_id", "school_id"),)
+
+    partnership_id: int = Field(sa_column=_fk("partnership.id", "CASCADE", index=False))
+    school_id: int = Field(sa_column=_fk("organization.id", "RESTRICT"))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Partnership(SQLModel, table=True):
-    """A school's cooperation with a platform organization or a named outside partner."""
+    """A school's (or the city's) cooperation with a platform organization or a named partner.
+
+    `school_id` is the Indonesian side: a school, or the education office for a city-wide
+    partnership, whose member schools are `schools`.
+    """
 
     __table_args__ = (
         CheckConstraint(_in("kind", PartnershipKind), name="ck_partnership_kind"),
@@ -110,11 +138,24 @@ class Partnership(SQLModel, table=True):
     created_by_id: int | None = Field(
         default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)
     )
+    schools: list[PartnershipSchool] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "PartnershipSchool.school_id",
+        }
+    )
+
+    @property
+    def member_school_ids(self):
+        """The member schools of a city-wide partnership (none for a school's own)."""
+        return {member.school_id for member in self.schools}
 
     @property
     def member_ids(self):
-        """The platform organizations on either side of the partnership."""
-        return {self.school_id} | ({self.partner_id} if self.partner_id else set())
+        """The platform organizations taking part: both sides and the member schools."""
+        partner = {self.partner_id} if self.partner_id else set()
+        return {self.school_id} | partner | self.member_school_ids
 
 
 class ExchangeActivity(SQLModel, table=True):
@@ -144,6 +185,10 @@ class ExchangeActivity(SQLModel, table=True):
             "OR sending_org_id <> receiving_org_id",
             name="ck_exchange_activity_sides",
         ),
+        CheckConstraint(
+            "(start_time IS NULL) = (end_time IS NULL)", name="ck_exchange_activity_times"
+        ),
+        CheckConstraint(_in("timezone", TIME_ZONES), name="ck_exchange_activity_timezone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -153,6 +198,14 @@ class ExchangeActivity(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     starts_on: date = Field(index=True)
     ends_on: date = Field(index=True)
+    # Both empty: whole days. Both set: local times on the first and the last day, in `timezone`.
+    start_time: time | None = None
+    end_time: time | None = None
+    timezone: str = Field(default="Asia/Jakarta", max_length=40)
+    # A city-wide partnership's activity for one member school (empty: for the whole city).
+    school_id: int | None = Field(
+        default=None, sa_column=_fk("organization.id", "RESTRICT", nullable=True)
+    )
     place: str = Field(default="", max_length=200)
     online_url: str = Field(default="", max_length=500)
     languages: list = Field(default_factory=list, sa_type=JSONDocument)
@@ -183,6 +236,10 @@ class ExchangeActivity(SQLModel, table=True):
     created_by_id: int | None = Field(
         default=None, sa_column=_fk("user.id", "SET NULL", nullable=True, index=False)
     )
+
+    @property
+    def all_day(self):
+        return self.start_time is None
 
     @property
     def span_days(self):

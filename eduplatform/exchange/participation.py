@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from eduplatform import uploads
 from eduplatform.audit.service import record_event
 from eduplatform.errors import Invalid
+from eduplatform.exchange import queries
 from eduplatform.exchange.models import (
     ActivityAttachment,
     ActivityParticipant,
@@ -20,11 +21,9 @@ from eduplatform.exchange.models import (
 )
 from eduplatform.exchange.signals import activity_changed
 from eduplatform.exchange.validation import Errors, check_hours, check_length, clean_text
-from eduplatform.people.models import Role
 from eduplatform.sqltypes import utcnow
 
 MAX_ATTACHMENTS = 20
-PARTICIPANT_ROLES = (Role.STUDENT, Role.TEACHER, Role.AUTHOR)
 MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
@@ -64,6 +63,9 @@ def _participants_changed(session, actor, activity, change, participant):
     )
 
 
+NOT_CHOOSABLE = _l("Choose a person from the list.")
+
+
 def add_participant(
     session: Session,
     *,
@@ -71,32 +73,33 @@ def add_participant(
     activity,
     partnership,
     user=None,
+    user_id=None,
     guest_name=None,
     guest_affiliation="",
     role=ParticipantRole.PARTICIPANT,
     hours=None,
 ):
-    """Add a platform user of the partnership's organizations, or a named outside guest."""
+    """Add a person the actor may choose (exchange.queries.choosable_people), or a named guest.
+
+    Anyone else (no such account, outside the partnership or the actor's scope, taking part
+    already) gets the same refusal, so the answer tells nothing about other people's accounts.
+    """
     _check_changeable(activity)
     errors = Errors()
     guest_name = clean_text(guest_name) or None
     guest_affiliation = clean_text(guest_affiliation)
-    if user is None and guest_name is None:
+    if user is not None:
+        user_id = user.id
+    if user_id is None and guest_name is None:
         errors.add("user_id", _l("Choose a person or enter a guest's name."))
-    elif user is not None and guest_name is not None:
+    elif user_id is not None and guest_name is not None:
         errors.add("guest_name", _l("Choose a person or enter a guest's name, not both."))
-    elif user is not None:
-        if not user.active or user.role not in PARTICIPANT_ROLES:
-            errors.add("user_id", _l("This account cannot take part in activities."))
-        elif user.organization_id not in partnership.member_ids:
-            errors.add("user_id", _l("This person's organization is not part of the partnership."))
-        elif session.exec(
-            select(ActivityParticipant.id).where(
-                ActivityParticipant.activity_id == activity.id,
-                ActivityParticipant.user_id == user.id,
-            )
-        ).first():
-            errors.add("user_id", _l("This person already takes part."))
+    elif user_id is not None:
+        user = queries.choosable_person(
+            session, partnership, viewer=actor, activity=activity, user_id=user_id
+        )
+        if user is None:
+            errors.add("user_id", NOT_CHOOSABLE)
     else:
         check_length(errors, "guest_name", guest_name, 200)
         check_length(errors, "guest_affiliation", guest_affiliation, 200)
@@ -116,7 +119,7 @@ def add_participant(
         session.flush()
     except IntegrityError:  # the same person added twice at the same moment
         session.rollback()
-        raise Invalid.field("user_id", _l("This person already takes part.")) from None
+        raise Invalid.field("user_id", NOT_CHOOSABLE) from None
     _participants_changed(session, actor, activity, "added", participant)
     session.commit()
     return participant

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from eduplatform import scope
 from eduplatform.auth.access import roles_required
 from eduplatform.clock import local_today
 from eduplatform.db import get_session
@@ -18,11 +19,11 @@ from eduplatform.people.models import Organization, OrgKind, Role
 
 
 def _partnership_list(db):
-    school = request.args.get("school", "")
+    school = scope.query_id("school", "organization")  # 404 when unknown or not the user's
     partnerships = queries.list_partnerships(
         db,
         viewer=current_user,
-        school_id=int(school) if school.isdigit() else None,
+        school_id=school.id if school else None,
         kind=request.args.get("kind"),
         status=request.args.get("status"),
     )
@@ -63,8 +64,14 @@ def _partnership_form(db, partnership=None):
             school_id=str(partnership.school_id),
             partner_id=str(partnership.partner_id or ""),
             contacts=partnership_rules.contacts_text(partnership.contacts),
+            member_schools=[str(i) for i in sorted(partnership.member_school_ids)],
         )
-    form.school_id.choices = organization_choices(queries.schools(db), "—")
+    schools = queries.schools(db)
+    offices = db.exec(
+        select(Organization).where(Organization.kind == OrgKind.OFFICE).order_by(Organization.name)
+    ).all()
+    form.school_id.choices = organization_choices([*offices, *schools], "—")
+    form.member_schools.choices = organization_choices(schools, None)
     partners = db.exec(
         select(Organization)
         .where(Organization.kind != OrgKind.OFFICE)
@@ -92,9 +99,18 @@ def _show_refusal(form, refused):
     )
 
 
-def _organization(db, raw, kinds=None):
-    org = db.get(Organization, int(raw)) if raw and str(raw).isdigit() else None
+def _organization(db, raw, kinds=None, *, name):
+    """The organization a form field names, through the scope guard (None: refused alike)."""
+    org = scope.find("organization", raw, source="form", name=name, db=db) if raw else None
     return org if org is None or kinds is None or org.kind in kinds else None
+
+
+def _member_schools(db, form):
+    """The ticked member schools (an id that is not a school stays None for the rules)."""
+    return [
+        _organization(db, raw, {OrgKind.SCHOOL}, name="member_schools")
+        for raw in form.member_schools.data or ()
+    ]
 
 
 def _partnership_values(form):
@@ -122,13 +138,16 @@ def partnership_new():
             partnership = partnership_rules.create_partnership(
                 db,
                 actor=current_user,
-                school=_organization(db, form.school_id.data, {OrgKind.SCHOOL}),
-                partner=_organization(db, form.partner_id.data),
+                school=_organization(
+                    db, form.school_id.data, {OrgKind.SCHOOL, OrgKind.OFFICE}, name="school_id"
+                ),
+                partner=_organization(db, form.partner_id.data, name="partner_id"),
                 register_partner_country=(
                     (form.partner_country.data or "").strip().upper()
                     if form.register_partner.data
                     else None
                 ),
+                member_schools=_member_schools(db, form),
                 **_partnership_values(form),
             )
         except Invalid as refused:
@@ -147,17 +166,33 @@ def partnership(partnership_id):
     partnership = load_partnership(partnership_id)
     filters = queries.ActivityFilters(partnership_id=partnership.id)
     rows, total = queries.list_activities(db, viewer=current_user, filters=filters, per_page=None)
-    feed_school = db.get(Organization, partnership.school_id)
+    orgs = queries.organizations_of_partnerships(db, [partnership])
+    members = sorted(
+        (orgs[i] for i in partnership.member_school_ids if i in orgs), key=lambda o: o.name
+    )
     return render_template(
         "exchange/partnership.html",
         partnership=partnership,
-        orgs=queries.organizations_of_partnerships(db, [partnership]),
+        orgs=orgs,
+        city_wide=orgs[partnership.school_id].kind == OrgKind.OFFICE,
+        member_schools=members,
         rows=rows,
         counts=queries.participant_counts(db, [a.id for a, _ in rows]),
         can_edit=access.manages_partnerships(current_user),
         can_plan=access.manages_activities_of(current_user, partnership),
-        feed_school=feed_school,
+        feed_schools=_feed_schools(partnership, orgs),
     )
+
+
+def _feed_schools(partnership, orgs):
+    """The schools of the partnership whose calendar feed page the user may open."""
+    schools = [orgs[i] for i in partnership.member_ids if i in orgs and orgs[i].npsn]
+    schools = [s for s in schools if s.kind == OrgKind.SCHOOL]
+    if current_user.role == Role.TEACHER:
+        schools = [s for s in schools if s.id in access.own_orgs(current_user)]
+    elif current_user.role not in access.EVERYTHING or partnership.member_school_ids:
+        schools = []  # the office opens a member school's feed from its own page
+    return sorted(schools, key=lambda s: s.name)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -166,14 +201,18 @@ def partnership_edit(partnership_id):
     db = get_session()
     partnership = load_partnership(partnership_id)
     form = _partnership_form(db, partnership)
+    school = db.get(Organization, partnership.school_id)
     del form.school_id, form.register_partner, form.partner_country
+    if school.kind != OrgKind.OFFICE:
+        del form.member_schools
     if form.validate_on_submit():
         try:
             partnership_rules.update_partnership(
                 db,
                 actor=current_user,
                 partnership=partnership,
-                partner=_organization(db, form.partner_id.data),
+                partner=_organization(db, form.partner_id.data, name="partner_id"),
+                member_schools=_member_schools(db, form) if form.member_schools else None,
                 **_partnership_values(form),
             )
         except Invalid as refused:
@@ -186,5 +225,5 @@ def partnership_edit(partnership_id):
         "exchange/partnership_form.html",
         form=form,
         partnership=partnership,
-        school=db.get(Organization, partnership.school_id),
+        school=school,
     )

@@ -1,4 +1,9 @@
-"""Rules for partnerships: a school with a platform organization or a named outside partner.
+"""Rules for partnerships: a school, or the city with member schools, and a partner organization
+on the platform or a named outside partner.
+
+A city-wide partnership is recorded by the city's education office (an organization of kind
+office, on the school's side) with the schools taking part as its members: the seed's
+sister-school programme is one such MoU that many schools take part in.
 
 Each function checks everything first and raises Invalid before writing anything; on success it
 records the audit event and commits one transaction.
@@ -7,11 +12,18 @@ records the audit event and commits one transaction.
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from eduplatform.audit.service import record_event
 from eduplatform.errors import Invalid
-from eduplatform.exchange.models import Area, Partnership, PartnershipKind, PartnershipStatus
+from eduplatform.exchange.models import (
+    Area,
+    ExchangeActivity,
+    Partnership,
+    PartnershipKind,
+    PartnershipSchool,
+    PartnershipStatus,
+)
 from eduplatform.exchange.validation import Errors, check_length, clean_text
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.people.service import EMAIL_RE, create_organization
@@ -21,6 +33,8 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{5,30}$")
 MAX_CONTACTS = 10
 # The programme twins the city's schools with each other and with the partner university.
 SISTER_SCHOOL_PARTNERS = frozenset({OrgKind.SCHOOL, OrgKind.UNIVERSITY})
+CITY_KINDS = frozenset({PartnershipKind.SISTER_SCHOOL, PartnershipKind.UNIVERSITY})
+MAX_MEMBERS = 500
 
 
 def parse_contacts(text):
@@ -64,10 +78,38 @@ def _check_contacts(errors, contacts):
     return cleaned
 
 
-def _partnership_errors(*, school, kind, partner, partner_name, fields):
+def _member_errors(errors, *, school, kind, partner, members):
+    """A city-wide partnership's member schools: schools, each once, never its partner."""
+    if school is None:
+        return
+    if school.kind != OrgKind.OFFICE:
+        if members:
+            errors.add(
+                "member_schools",
+                _l("Only a city-wide partnership (of the education office) has member schools."),
+            )
+        return
+    if kind in set(PartnershipKind) and kind not in CITY_KINDS:
+        errors.add(
+            "kind", _l("A city-wide partnership is a sister-school or a university partnership.")
+        )
+    if len(members) > MAX_MEMBERS:
+        errors.add("member_schools", _l("Choose at most %(count)d schools.", count=MAX_MEMBERS))
+    for member in members:
+        if member is None or member.kind != OrgKind.SCHOOL:
+            errors.add("member_schools", _l("Choose member schools from the list."))
+            break
+        if partner is not None and member.id == partner.id:
+            errors.add("member_schools", _l("The partner cannot also be a member school."))
+            break
+
+
+def _partnership_errors(*, school, kind, partner, partner_name, fields, members=()):
     errors = Errors()
-    if school is None or school.kind != OrgKind.SCHOOL:
-        errors.add("school", _l("Choose a school."))
+    if school is None or school.kind not in (OrgKind.SCHOOL, OrgKind.OFFICE):
+        errors.add(
+            "school", _l("Choose a school, or the education office for a city-wide partnership.")
+        )
     if kind not in set(PartnershipKind):
         errors.add("kind", _l("Choose sister school, industry partner or university partner."))
     if partner is not None and partner_name:
@@ -81,8 +123,12 @@ def _partnership_errors(*, school, kind, partner, partner_name, fields):
             errors.add("partner", _l("A sister-school partner is a school or a university."))
         elif kind == PartnershipKind.UNIVERSITY and partner.kind != OrgKind.UNIVERSITY:
             errors.add("partner", _l("A university partner is a university."))
-        elif kind == PartnershipKind.INDUSTRY:
-            errors.add("partner", _l("Record an industry partner by its name."))
+        elif kind == PartnershipKind.INDUSTRY and partner.kind != OrgKind.INDUSTRY:
+            errors.add(
+                "partner", _l("Choose a company, or record an industry partner by its name.")
+            )
+        elif kind != PartnershipKind.INDUSTRY and partner.kind == OrgKind.INDUSTRY:
+            errors.add("partner", _l("A company is an industry partner."))
         elif partner.kind == OrgKind.OFFICE:
             errors.add("partner", _l("The education office cannot be a partner."))
     else:
@@ -103,7 +149,31 @@ def _partnership_errors(*, school, kind, partner, partner_name, fields):
         errors.add("mou_reference", _l("Enter the MoU reference for its date."))
     check_length(errors, "notes", fields["notes"], 2000)
     fields["contacts"] = _check_contacts(errors, fields["contacts"])
+    _member_errors(errors, school=school, kind=kind, partner=partner, members=members)
     return errors
+
+
+def _unique(members):
+    """Member schools once each, in the order given."""
+    seen, unique = set(), []
+    for member in members or ():
+        key = member.id if member is not None else None
+        if key not in seen:
+            seen.add(key)
+            unique.append(member)
+    return unique
+
+
+def _set_members(partnership, members):
+    """Make the member rows match `members`, keeping the rows of schools that stay."""
+    wanted = {member.id for member in members}
+    for row in list(partnership.schools):
+        if row.school_id not in wanted:
+            partnership.schools.remove(row)
+    have = partnership.member_school_ids
+    for member in members:
+        if member.id not in have:
+            partnership.schools.append(PartnershipSchool(school_id=member.id))
 
 
 def _partnership_fields(
@@ -138,16 +208,25 @@ def create_partnership(
     contacts=(),
     notes="",
     register_partner_country=None,
+    member_schools=(),
 ):
-    """Create a partnership; with register_partner_country, a named partner joins the platform
-    as a university first (people.service.create_organization) and becomes the partner."""
+    """Create a partnership of a school, or of the city (`school` is then the education office)
+    with its `member_schools`; with register_partner_country, a named partner joins the
+    platform as a university first (people.service.create_organization) and becomes the
+    partner."""
     partner_name = clean_text(partner_name) or None
+    members = _unique(member_schools)
     fields = _partnership_fields(
         areas, mou_reference, mou_signed_on, started_on, ended_on, status, contacts, notes
     )
     registering = bool(register_partner_country) and partner is None and partner_name
     errors = _partnership_errors(
-        school=school, kind=kind, partner=partner, partner_name=partner_name, fields=fields
+        school=school,
+        kind=kind,
+        partner=partner,
+        partner_name=partner_name,
+        fields=fields,
+        members=members,
     )
     if registering and kind != PartnershipKind.UNIVERSITY:
         errors.add(
@@ -178,19 +257,19 @@ def create_partnership(
         created_by_id=getattr(actor, "id", None),
         **fields,
     )
+    _set_members(partnership, members)
     session.add(partnership)
     session.flush()
+    details = {
+        "school_id": school.id,
+        "partner_id": partnership.partner_id,
+        "partner_name": partner_name,
+        "kind": kind,
+    }
+    if members:
+        details["member_school_ids"] = sorted(partnership.member_school_ids)
     record_event(
-        session,
-        actor=actor,
-        action="partnership.created",
-        target=partnership,
-        details={
-            "school_id": school.id,
-            "partner_id": partnership.partner_id,
-            "partner_name": partner_name,
-            "kind": kind,
-        },
+        session, actor=actor, action="partnership.created", target=partnership, details=details
     )
     session.commit()
     return partnership
@@ -212,23 +291,38 @@ def update_partnership(
     status=PartnershipStatus.PROPOSED,
     contacts=(),
     notes="",
+    member_schools=None,
 ):
-    """Change a partnership (its school stays); the audit event lists the changed fields."""
+    """Change a partnership (its school or office stays; `member_schools` None keeps the
+    members); the audit event lists the changed fields."""
     partner_name = clean_text(partner_name) or None
     fields = _partnership_fields(
         areas, mou_reference, mou_signed_on, started_on, ended_on, status, contacts, notes
     )
     school = session.get(Organization, partnership.school_id)
+    if member_schools is None:
+        members = [session.get(Organization, i) for i in sorted(partnership.member_school_ids)]
+    else:
+        members = _unique(member_schools)
     errors = _partnership_errors(
-        school=school, kind=kind, partner=partner, partner_name=partner_name, fields=fields
+        school=school,
+        kind=kind,
+        partner=partner,
+        partner_name=partner_name,
+        fields=fields,
+        members=members,
     )
+    _check_leaving_members(session, errors, partnership, members)
     errors.raise_any()
     fields.update(kind=kind, partner_id=partner.id if partner else None, partner_name=partner_name)
     changed = sorted(name for name, value in fields.items() if getattr(partnership, name) != value)
+    if {m.id for m in members} != partnership.member_school_ids:
+        changed.append("member_schools")
     if not changed:
         return partnership
     for name, value in fields.items():
         setattr(partnership, name, value)
+    _set_members(partnership, members)
     partnership.updated_at = utcnow()
     session.add(partnership)
     record_event(
@@ -240,3 +334,28 @@ def update_partnership(
     )
     session.commit()
     return partnership
+
+
+def _check_leaving_members(session, errors, partnership, members):
+    """A school with activities in the partnership stays a member (its records need it)."""
+    leaving = partnership.member_school_ids - {m.id for m in members if m is not None}
+    if not leaving:
+        return
+    busy = session.exec(
+        select(Organization.name)
+        .join(ExchangeActivity, ExchangeActivity.school_id == Organization.id)
+        .where(
+            ExchangeActivity.partnership_id == partnership.id,
+            ExchangeActivity.school_id.in_(leaving),
+        )
+        .distinct()
+        .order_by(Organization.name)
+    ).all()
+    if busy:
+        errors.add(
+            "member_schools",
+            _l(
+                "%(schools)s have activities in this partnership and stay members.",
+                schools=", ".join(busy),
+            ),
+        )

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 from sqlmodel import and_, col, false, func, or_, select
 
 from eduplatform.clock import local_today
-from eduplatform.exchange.access import EVERYTHING, activity_filter, partnership_filter
+from eduplatform.exchange.access import (
+    EVERYTHING,
+    activity_filter,
+    own_orgs,
+    partnership_filter,
+)
 from eduplatform.exchange.models import (
     ActivityAttachment,
     ActivityKind,
@@ -17,8 +22,10 @@ from eduplatform.exchange.models import (
     ExchangeActivity,
     Partnership,
     PartnershipKind,
+    PartnershipSchool,
     PartnershipStatus,
 )
+from eduplatform.people.memberships import member_of_any
 from eduplatform.people.models import Organization, OrgKind, User
 
 FEED_DAYS_BACK = 30
@@ -37,11 +44,14 @@ class ActivityFilters:
 
     @classmethod
     def from_args(cls, args):
-        """Filters from a query string; unknown or malformed values are ignored."""
+        """Filters from the request's query string: unknown or malformed words and dates are
+        ignored; the partnership and school ids go through the scope guard (404 when unknown
+        or not the user's)."""
+        from eduplatform import scope
 
-        def number(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+        def number(name, kind):
+            found = scope.query_id(name, kind)
+            return found.id if found is not None else None
 
         def day(name):
             try:
@@ -53,8 +63,8 @@ class ActivityFilters:
         status = args.get("status")
         when = args.get("when")
         return cls(
-            partnership_id=number("partnership"),
-            school_id=number("school"),
+            partnership_id=number("partnership", "partnership"),
+            school_id=number("school", "organization"),
             kind=kind if kind in set(ActivityKind) else None,
             status=status if status in set(ActivityStatus) else None,
             when=when if when in ("upcoming", "past") else None,
@@ -76,6 +86,33 @@ class ActivityFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
+def _member_of(school_id):
+    return select(PartnershipSchool.partnership_id).where(PartnershipSchool.school_id == school_id)
+
+
+def school_partnerships(school_id):
+    """A WHERE clause on Partnership: the school's own, or a city-wide one it is a member of."""
+    return or_(
+        Partnership.school_id == school_id,
+        Partnership.partner_id == school_id,
+        col(Partnership.id).in_(_member_of(school_id)),
+    )
+
+
+def school_activities(school_id):
+    """A WHERE clause on ExchangeActivity joined with Partnership: the school's activities, of
+    its own partnerships, and a city-wide partnership's for the school or for the whole city."""
+    return or_(
+        Partnership.school_id == school_id,
+        Partnership.partner_id == school_id,
+        ExchangeActivity.school_id == school_id,
+        and_(
+            col(Partnership.id).in_(_member_of(school_id)),
+            col(ExchangeActivity.school_id).is_(None),
+        ),
+    )
+
+
 def _activities_query(viewer, filters, today):
     query = (
         select(ExchangeActivity, Partnership)
@@ -85,12 +122,7 @@ def _activities_query(viewer, filters, today):
     if filters.partnership_id:
         query = query.where(ExchangeActivity.partnership_id == filters.partnership_id)
     if filters.school_id:
-        query = query.where(
-            or_(
-                Partnership.school_id == filters.school_id,
-                Partnership.partner_id == filters.school_id,
-            )
-        )
+        query = query.where(school_activities(filters.school_id))
     if filters.kind:
         query = query.where(ExchangeActivity.kind == filters.kind)
     if filters.status:
@@ -148,9 +180,7 @@ def activities_in_month(session, *, viewer, filters, year, month):
 def list_partnerships(session, *, viewer, school_id=None, kind=None, status=None):
     query = select(Partnership).where(partnership_filter(viewer))
     if school_id:
-        query = query.where(
-            or_(Partnership.school_id == school_id, Partnership.partner_id == school_id)
-        )
+        query = query.where(school_partnerships(school_id))
     if kind in set(PartnershipKind):
         query = query.where(Partnership.kind == kind)
     if status in set(PartnershipStatus):
@@ -172,7 +202,7 @@ def organizations_of_partnerships(session, partnerships, activities=()):
     for partnership in partnerships:
         ids |= partnership.member_ids
     for activity in activities:
-        ids |= {activity.sending_org_id, activity.receiving_org_id}
+        ids |= {activity.sending_org_id, activity.receiving_org_id, activity.school_id}
     return organizations_for(session, ids)
 
 
@@ -209,25 +239,46 @@ def activity_details(session, activity):
     return participants, reflections, attachments
 
 
-def candidate_people(session, partnership, *, viewer):
-    """Active users of the partnership's organizations who can take part and whom the viewer
-    may see: staff of both sides; students only of the viewer's own school (all for the office)."""
+def choosable_people(partnership, *, viewer, activity=None):
+    """The query of the people the viewer may add to an activity of the partnership.
+
+    Active staff (teachers, authors) of the partnership's organizations, and students only of
+    the viewer's own school (every member school's for the office); never anyone already taking
+    part. The page's list and the check of a posted id both use it, so nothing else gets in.
+    """
     members = partnership.member_ids
-    staff = (col(User.organization_id).in_(members), col(User.role).in_(["teacher", "author"]))
+    staff = (member_of_any(members), col(User.role).in_(["teacher", "author"]))
     if viewer.role in EVERYTHING:
         students = col(User.organization_id).in_(members)
-    elif viewer.role == "teacher" and viewer.organization_id in members:
-        students = User.organization_id == viewer.organization_id
+    elif viewer.role == "teacher":
+        students = col(User.organization_id).in_(own_orgs(viewer) & members)
     else:
         students = false()
-    return session.exec(
-        select(User)
-        .where(
-            User.active == True,  # noqa: E712
-            or_(and_(*staff), and_(User.role == "student", students)),
+    query = select(User).where(
+        User.active == True,  # noqa: E712
+        or_(and_(*staff), and_(User.role == "student", students)),
+    )
+    if activity is not None and activity.id is not None:
+        taking_part = select(ActivityParticipant.user_id).where(
+            ActivityParticipant.activity_id == activity.id,
+            col(ActivityParticipant.user_id).is_not(None),
         )
-        .order_by(User.organization_id, User.role, User.full_name)
-    ).all()
+        query = query.where(col(User.id).not_in(taking_part))
+    return query
+
+
+def candidate_people(session, partnership, *, viewer, activity=None):
+    """The people the viewer may add (see choosable_people), by organization, role and name."""
+    query = choosable_people(partnership, viewer=viewer, activity=activity)
+    return session.exec(query.order_by(User.organization_id, User.role, User.full_name)).all()
+
+
+def choosable_person(session, partnership, *, viewer, activity, user_id):
+    """The person with this id if the viewer may add them to the activity, else None."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id < 2**31:
+        return None
+    query = choosable_people(partnership, viewer=viewer, activity=activity)
+    return session.exec(query.where(User.id == user_id)).first()
 
 
 def schools(session):
@@ -237,13 +288,14 @@ def schools(session):
 
 
 def feed_activities(session, school, today=None):
-    """The school's activities from a month ago onwards, for its calendar feed."""
+    """The school's activities from a month ago onwards, for its calendar feed: those of its
+    own partnerships, and a city-wide partnership's for the school or for the whole city."""
     today = today or local_today()
     return session.exec(
         select(ExchangeActivity)
         .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
         .where(
-            or_(Partnership.school_id == school.id, Partnership.partner_id == school.id),
+            school_activities(school.id),
             ExchangeActivity.ends_on >= today - timedelta(days=FEED_DAYS_BACK),
         )
         .order_by(ExchangeActivity.starts_on, ExchangeActivity.id)

@@ -6,7 +6,7 @@ records the audit event and commits one transaction. Access checks live in excha
 
 import re
 import secrets
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 from babel.numbers import list_currencies
@@ -16,8 +16,10 @@ from sqlmodel import Session, select
 from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today
 from eduplatform.errors import Invalid
+from eduplatform.exchange import access
 from eduplatform.exchange.models import (
     COST_CATEGORIES,
+    TIME_ZONES,
     ActivityKind,
     ActivityParticipant,
     ActivityStatus,
@@ -42,7 +44,50 @@ URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_SPAN_DAYS = 366
 
 
-def _activity_fields(session, partnership, data):
+def _check_times(errors, data, starts_on, ends_on):
+    """Whole days (no times), or a start and an end time in one of the known time zones."""
+    start_time, end_time = data.get("start_time"), data.get("end_time")
+    timezone = data.get("timezone") or TIME_ZONES[0]
+    if timezone not in TIME_ZONES:
+        errors.add("timezone", _l("Choose a time zone from the list."))
+    for name, value in (("start_time", start_time), ("end_time", end_time)):
+        if value is not None and (not isinstance(value, time) or value.tzinfo is not None):
+            errors.add(name, _l("Enter a time such as 09:00, without a zone."))
+            return None, None, timezone
+    if (start_time is None) != (end_time is None):
+        errors.add(
+            "end_time" if end_time is None else "start_time",
+            _l("Enter both the start and the end time, or neither for whole days."),
+        )
+    elif (
+        start_time is not None
+        and isinstance(starts_on, date)
+        and isinstance(ends_on, date)
+        and (ends_on, end_time) <= (starts_on, start_time)
+    ):
+        errors.add("end_time", _l("The end time is not after the start time."))
+    return start_time, end_time, timezone
+
+
+def _check_school(errors, actor, partnership, school_id):
+    """A city-wide partnership's activity is for one member school or for the whole city; a
+    member school's teacher plans for their own school only."""
+    if school_id is None:
+        if actor is not None and not access.manages_whole(actor, partnership):
+            errors.add("school_id", _l("Choose your school."))
+        return None
+    if school_id not in partnership.member_school_ids:
+        errors.add("school_id", _l("Choose one of the partnership's member schools."))
+    elif (
+        actor is not None
+        and not access.manages_whole(actor, partnership)
+        and school_id not in access.planning_schools(actor, partnership)
+    ):
+        errors.add("school_id", _l("Choose your school."))
+    return school_id
+
+
+def _activity_fields(session, partnership, data, actor=None):
     """Checked and cleaned activity fields from `data`; raises Invalid listing every problem."""
     errors = Errors()
     title = clean_text(data.get("title"))
@@ -59,6 +104,8 @@ def _activity_fields(session, partnership, data):
         errors.add("ends_on", _l("The end date is before the start date."))
     elif (ends_on - starts_on).days + 1 > MAX_SPAN_DAYS:
         errors.add("ends_on", _l("An activity lasts at most a year; record longer ones in parts."))
+    start_time, end_time, timezone = _check_times(errors, data, starts_on, ends_on)
+    school_id = _check_school(errors, actor, partnership, data.get("school_id") or None)
     place, online_url = clean_text(data.get("place")), clean_text(data.get("online_url"))
     check_length(errors, "place", place, 200)
     if online_url and (len(online_url) > 500 or not URL_RE.match(online_url)):
@@ -94,6 +141,10 @@ def _activity_fields(session, partnership, data):
         "kind": kind,
         "starts_on": starts_on,
         "ends_on": ends_on,
+        "start_time": start_time,
+        "end_time": end_time,
+        "timezone": timezone,
+        "school_id": school_id,
         "place": place,
         "online_url": online_url,
         "languages": languages,
@@ -108,7 +159,7 @@ def create_activity(session: Session, *, actor, partnership, **data):
     """Plan an activity of a partnership that has not ended."""
     if partnership.status == PartnershipStatus.ENDED:
         raise Invalid.field("partnership", _l("This partnership has ended."))
-    fields = _activity_fields(session, partnership, data)
+    fields = _activity_fields(session, partnership, data, actor=actor)
     activity = ExchangeActivity(
         partnership_id=partnership.id, created_by_id=getattr(actor, "id", None), **fields
     )
@@ -130,7 +181,7 @@ def update_activity(session: Session, *, actor, activity, partnership, **data):
     """Change a planned activity; its participants' hours must still fit the new dates."""
     if activity.status != ActivityStatus.PLANNED:
         raise Invalid.field("status", _l("Only a planned activity can be changed."))
-    fields = _activity_fields(session, partnership, data)
+    fields = _activity_fields(session, partnership, data, actor=actor)
     span_hours = Decimal(((fields["ends_on"] - fields["starts_on"]).days + 1) * 24)
     too_many = session.exec(
         select(ActivityParticipant.id).where(
@@ -160,9 +211,29 @@ def update_activity(session: Session, *, actor, activity, partnership, **data):
     return activity
 
 
-def complete_activity(session: Session, *, actor, activity, outcomes, hours, follow_up, today=None):
-    """Mark a planned activity completed with its report: outcomes, hours, what follows."""
+def participant_field(participant_id):
+    """The field name of a participant's credited hours on the report's form."""
+    return f"participant-{participant_id}"
+
+
+def complete_activity(
+    session: Session,
+    *,
+    actor,
+    activity,
+    outcomes,
+    hours,
+    follow_up,
+    participant_hours=None,
+    today=None,
+):
+    """Mark a planned activity completed with its report: outcomes, hours, what follows.
+
+    Every participant is credited the report's hours unless `participant_hours` ({participant
+    id: hours}) gives their own; one already credited hours before keeps them when not given.
+    """
     today = today or local_today()
+    participant_hours = dict(participant_hours or {})
     errors = Errors()
     if activity.status != ActivityStatus.PLANNED:
         errors.add("status", _l("Only a planned activity can be completed."))
@@ -174,16 +245,34 @@ def complete_activity(session: Session, *, actor, activity, outcomes, hours, fol
     hours = check_hours(errors, "hours", hours, limit=activity.max_hours, required=True)
     if hours is not None and hours == 0:
         errors.add("hours", _l("Enter the hours the activity took."))
+    participants = session.exec(
+        select(ActivityParticipant)
+        .where(ActivityParticipant.activity_id == activity.id)
+        .order_by(ActivityParticipant.id)
+    ).all()
+    unknown = set(participant_hours) - {p.id for p in participants}
+    if unknown:
+        errors.add("participants", _l("Some of the participants are not on this activity."))
+    credited, over = {}, False
+    for participant in participants:
+        field = participant_field(participant.id)
+        given = participant_hours.get(participant.id)
+        if given is None or given == "":
+            own = participant.hours or Decimal("0")
+            credited[participant.id] = own if own > 0 else hours
+            if hours is not None and own > hours:
+                errors.add(field, _l("More than the report's hours."))
+                over = True
+            continue
+        limit = hours if hours is not None else activity.max_hours
+        credited[participant.id] = check_hours(errors, field, given, limit=limit, required=True)
+    if over:
+        errors.add("hours", _l("Some participants are credited more hours than the report gives."))
     errors.raise_any()
-    over = session.exec(
-        select(ActivityParticipant.id).where(
-            ActivityParticipant.activity_id == activity.id, ActivityParticipant.hours > hours
-        )
-    ).first()
-    if over is not None:
-        raise Invalid.field(
-            "hours", _l("Some participants are credited more hours than the report gives.")
-        )
+    for participant in participants:
+        if participant.hours != credited[participant.id]:
+            participant.hours = credited[participant.id]
+            session.add(participant)
     activity.status = ActivityStatus.COMPLETED
     activity.outcomes, activity.report_hours, activity.follow_up = outcomes, hours, follow_up
     activity.completed_at = activity.updated_at = utcnow()
@@ -195,7 +284,7 @@ def complete_activity(session: Session, *, actor, activity, outcomes, hours, fol
         actor=actor,
         action="activity.completed",
         target=activity,
-        details={"hours": str(hours)},
+        details={"hours": str(hours), "participants": len(credited)},
     )
     session.commit()
     return activity

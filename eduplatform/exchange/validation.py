@@ -1,7 +1,10 @@
-"""Checks shared by the exchange's rules: collected field errors, text, amounts and hours."""
+"""Checks shared by the exchange's rules: collected field errors, text, amounts and hours, and
+numbers as people type them."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import lazy_gettext as _l
 
 from eduplatform.errors import Invalid
@@ -43,19 +46,56 @@ def to_decimal(value):
     return number
 
 
+# What may stand before or after an amount: "Rp 1.500.000,-", "IDR 250000", "¥ 1,200", "800 元".
+CURRENCY_AFFIX = re.compile(
+    r"^(?:rp\.?|idr|cny|rmb|usd|us\$|\$|¥|￥)|(?:,-|\.-|rp|idr|cny|rmb|usd|元)$", re.IGNORECASE
+)
+PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+def read_number(text, locale):
+    """A Decimal from a number as a person types it, or ValueError.
+
+    Read in the page's language first ("1.500.000,50" in Indonesian, "1,500,000.50" in English
+    and Chinese), then as Indonesians write numbers, then as machines do ("1500000.50"); a
+    currency sign or code before or after it and spaces between digit groups are ignored.
+    """
+    raw = (text or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
+    while True:
+        stripped = CURRENCY_AFFIX.sub("", raw).strip()
+        if stripped == raw:
+            break
+        raw = stripped
+    raw = raw.replace(" ", "")
+    if not raw or raw.startswith(("+", "-")) and not raw[1:]:
+        raise ValueError("no number")
+    for number_locale in dict.fromkeys((str(locale or "id"), "id")):
+        try:
+            return parse_decimal(raw, locale=number_locale, strict=True)
+        except (NumberFormatError, ValueError):
+            continue
+    if PLAIN_NUMBER.match(raw.lstrip("-")):
+        return Decimal(raw)
+    raise ValueError(f"not a number: {text!r}")
+
+
 def check_amount(errors, field, raw):
     try:
         amount = to_decimal(raw)
     except (InvalidOperation, ValueError):
-        errors.add(field, _l("Enter an amount such as 1500000 or 1250.50."))
+        errors.add(field, _l("Enter an amount such as 1.500.000 or 1.500.000,50."))
         return Decimal("0.00")
     if amount is None:
         return Decimal("0.00")
+    if not amount.is_finite():
+        return Decimal("0.00")
     if amount < 0:
         errors.add(field, _l("An amount cannot be negative."))
-    elif amount > MAX_AMOUNT:
+        return Decimal("0.00")  # (a huge one cannot even be rounded to cents)
+    if amount > MAX_AMOUNT:
         errors.add(field, _l("The amount is too large."))
-    elif amount != amount.quantize(Decimal("0.01")):
+        return Decimal("0.00")
+    if amount != amount.quantize(Decimal("0.01")):
         errors.add(field, _l("Use at most two decimal places."))
     return amount.quantize(Decimal("0.01")) if amount.is_finite() else Decimal("0.00")
 

@@ -12,13 +12,14 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import format_currency, format_decimal, get_locale
+from flask_babel import force_locale, format_currency, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -26,11 +27,13 @@ from sqlmodel import select
 from eduplatform.auth.access import login_required, roles_required
 from eduplatform.clock import local_today
 from eduplatform.db import get_session
-from eduplatform.exchange import access, exports, queries, service
-from eduplatform.exchange.forms import LABELS
+from eduplatform.exchange import access, exports, queries, service, times
+from eduplatform.exchange.forms import LABELS, language_name
 from eduplatform.exchange.models import Partnership
 from eduplatform.exchange.participation import person_participation
+from eduplatform.ids import page_arg
 from eduplatform.people.models import Organization, OrgKind, Role, User
+from eduplatform.urls import public_host, public_url
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -46,10 +49,20 @@ def exchange_template_helpers():
         "exchange_labels": LABELS,
         "money": lambda amount, currency: format_currency(amount, currency),
         "hours_text": lambda hours: format_decimal(hours, format="#,##0.#"),
+        "activity_when": times.describe,
+        "partnership_name": partnership_name,
+        "language_name": language_name,
     }
     if request.endpoint == "auth.profile" and current_user.is_authenticated:
         helpers["exchange_participation"] = person_participation(get_session(), current_user)
     return helpers
+
+
+def partnership_name(partnership, orgs):
+    """ "School – partner" (or "Education office – partner" for a city-wide partnership)."""
+    side = orgs[partnership.school_id].name if partnership.school_id in orgs else ""
+    partner = exports.partner_label(partnership, orgs)
+    return f"{side} – {partner}"
 
 
 def load_partnership(partnership_id):
@@ -108,7 +121,7 @@ def index():
 def activities():
     db = get_session()
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, total = queries.list_activities(
         db, viewer=current_user, filters=filters, page=page, per_page=PER_PAGE
     )
@@ -270,7 +283,7 @@ def _feed_school_or_404(npsn):
     if (
         school is None
         or current_user.role not in (Role.TEACHER, Role.OFFICE, Role.ADMIN)
-        or (current_user.role == Role.TEACHER and current_user.organization_id != school.id)
+        or (current_user.role == Role.TEACHER and school.id not in access.own_orgs(current_user))
     ):
         abort(404)
     return school
@@ -288,17 +301,50 @@ def my_school_feed():
 @bp.route("/schools/<npsn>/feed", methods=["GET", "POST"])
 @roles_required(Role.TEACHER, Role.OFFICE, Role.ADMIN)
 def feed_settings(npsn):
+    """The school's calendar address; making a new one (which cuts off every subscription)
+    asks once, naming what will happen."""
     db = get_session()
     school = _feed_school_or_404(npsn)
-    if request.method == "POST":
-        service.renew_feed_key(db, actor=current_user, school=school)
-        flash(_("A new calendar address was made; the old one no longer works."), "success")
-        return redirect(url_for("exchange.feed_settings", npsn=npsn))
     key = service.feed_key(db, school)
-    feed_url = (
-        url_for("exchange.feed", npsn=npsn, key=key, _external=True) if key is not None else None
+    if request.method == "POST":
+        if key is not None and request.form.get("confirm") != "1":
+            return render_template("exchange/feed_renew.html", school=school)
+        service.renew_feed_key(db, actor=current_user, school=school)
+        if key is None:
+            flash(_("The calendar address was made: subscribe to it in a calendar app."), "success")
+        else:
+            flash(
+                _(
+                    "A new calendar address was made. Calendars subscribed to the old one no "
+                    "longer receive activities: subscribe again with the new address."
+                ),
+                "success",
+            )
+        return redirect(url_for("exchange.feed_settings", npsn=npsn))
+    feed_url = public_url("exchange.feed", npsn=npsn, key=key) if key is not None else None
+    return render_template(
+        "exchange/feed.html", school=school, feed_url=feed_url, webcal_url=webcal(feed_url)
     )
-    return render_template("exchange/feed.html", school=school, feed_url=feed_url)
+
+
+def webcal(url):
+    """The webcal:// form of a feed address, which phones open in their calendar app."""
+    if not url:
+        return None
+    return "webcal://" + url.split("://", 1)[1]
+
+
+# The language a school's calendar is named in: the country's (the app's default elsewhere).
+COUNTRY_LANGUAGES = {"ID": "id", "CN": "zh"}
+
+
+def feed_name(school):
+    """The calendar's name, in the school's language."""
+    language = (
+        COUNTRY_LANGUAGES.get(school.country or "") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+    with force_locale(language):
+        return _("Exchange activities · %(school)s", school=school.name)
 
 
 @bp.route("/schools/<npsn>/activities.ics")
@@ -308,7 +354,9 @@ def feed(npsn):
     school = service.school_for_feed(db, npsn=npsn, key=request.args.get("key", ""))
     if school is None:
         abort(404)
-    body = exports.ics_bytes(school, queries.feed_activities(db, school), host=request.host)
+    body = exports.ics_bytes(
+        feed_name(school), queries.feed_activities(db, school), host=public_host()
+    )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="exchange-{npsn}.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"

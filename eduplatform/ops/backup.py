@@ -1,8 +1,10 @@
-"""Consistent backups while the site runs, and restores that refuse to overwrite data.
+"""The database part of a backup: a consistent copy while the site runs, rows back on restore.
 
 SQLite: the file is copied with SQLite's online backup API. PostgreSQL: a logical export of
-every table, read in one REPEATABLE READ snapshot, as a zip of JSON lines with a manifest
-(`pg_dump` is the alternative documented in the README). Restore takes either format.
+every table, read in one REPEATABLE READ snapshot, as JSON lines (`pg_dump` is the alternative
+documented in the README). Either restores into either kind of database. Row counts and a
+checksum per table are recorded and compared after a restore. eduplatform.ops.site puts this
+together with the uploaded files and the signing keys into one archive.
 """
 
 import hashlib
@@ -13,14 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, inspect, select, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
-from eduplatform.errors import Invalid
-
 SQLITE_MAGIC = b"SQLite format 3\x00"
-FORMAT = "eduplatform-logical-backup/1"
+LEGACY_FORMAT = "eduplatform-logical-backup/1"  # database-only backups of earlier releases
+SQLITE_MEMBER = "database/eduplatform.sqlite3"
 
 
 def tables():
@@ -61,45 +62,95 @@ def _revision(connection):
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
 
 
-def backup(engine, destination):
-    """Write a consistent copy of the database to `destination`; returns the manifest."""
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+def write_database(engine, archive, workdir):
+    """Add a consistent copy of the database to the open ZipFile `archive`; its manifest part.
+
+    SQLite: the file, copied with the online backup API (into `workdir` first). PostgreSQL:
+    one JSON-lines member per table, all read in one REPEATABLE READ snapshot.
+    """
     if engine.dialect.name == "sqlite":
+        copy_path = Path(workdir) / "database.sqlite3"
         source = sqlite3.connect(engine.url.database)
-        target = sqlite3.connect(destination)
+        target = sqlite3.connect(copy_path)
         try:
             with target:
                 source.backup(target)
         finally:
             source.close()
             target.close()
-        copy = _sqlite_engine(destination)
+        copy = _sqlite_engine(copy_path)
         with copy.connect() as connection:
-            manifest = {
-                "format": "sqlite",
+            part = {
+                "form": "sqlite",
                 "revision": _revision(connection),
                 "tables": table_checksums(connection),
             }
         copy.dispose()
-        return manifest
+        part["size"] = copy_path.stat().st_size
+        part["sha256"] = _file_sha256(copy_path)
+        archive.write(copy_path, SQLITE_MEMBER)
+        copy_path.unlink()
+        return part
     with engine.connect() as connection:
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            manifest = {
-                "format": FORMAT,
+            part = {
+                "form": "jsonl",
                 "revision": _revision(connection),
                 "tables": table_checksums(connection),
             }
-            with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as archive:
-                for table in tables():
-                    lines = (
-                        json.dumps({k: _plain(v) for k, v in r._mapping.items()}, default=str)
-                        for r in connection.execute(select(table))
-                    )
-                    archive.writestr(f"{table.name}.jsonl", "\n".join(lines))
-                archive.writestr("manifest.json", json.dumps(manifest, indent=1))
-    return manifest
+            for table in tables():
+                lines = (
+                    json.dumps({k: _plain(v) for k, v in r._mapping.items()}, default=str)
+                    for r in connection.execute(select(table))
+                )
+                archive.writestr(f"database/{table.name}.jsonl", "\n".join(lines))
+    return part
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_database(archive, part, workdir):
+    """{table: rows} from the database part of a site backup (already size-checked)."""
+    from eduplatform.ops.archive import copy_member, damaged
+
+    if part.get("form") == "sqlite":
+        path = Path(workdir) / "database.sqlite3"
+        with open(path, "wb") as handle:
+            copy_member(archive, SQLITE_MEMBER, handle, int(part["size"]))
+        if _file_sha256(path) != part.get("sha256"):
+            raise damaged("the database copy does not match its checksum")
+        return _sqlite_rows(path)[1]
+    if part.get("form") == "jsonl":
+        return _jsonl_rows(archive, "database/")
+    raise damaged("its database part is of an unknown form")
+
+
+def _sqlite_rows(path):
+    source = _sqlite_engine(path)
+    try:
+        with source.connect() as connection:
+            revision = _revision(connection)
+            data = {
+                t.name: [dict(r._mapping) for r in connection.execute(select(t))] for t in tables()
+            }
+    finally:
+        source.dispose()
+    return revision, data
+
+
+def _jsonl_rows(archive, prefix):
+    data = {}
+    for table in tables():
+        raw = archive.read(f"{prefix}{table.name}.jsonl").decode()
+        data[table.name] = [_typed(table, json.loads(line)) for line in raw.splitlines() if line]
+    return data
 
 
 def _sqlite_engine(path):
@@ -114,32 +165,15 @@ def _is_empty(connection):
     )
 
 
-def _rows_from_backup(path):
-    """Yield (table, rows) from either backup format."""
+def legacy_rows(path):
+    """(revision, {table: rows}) of a database-only backup made before site backups."""
     with open(path, "rb") as handle:
         magic = handle.read(16)
     if magic == SQLITE_MAGIC:
-        source = _sqlite_engine(path)
-        with source.connect() as connection:
-            revision = _revision(connection)
-            data = {
-                t.name: [dict(r._mapping) for r in connection.execute(select(t))] for t in tables()
-            }
-        source.dispose()
-        return revision, data
-    if not zipfile.is_zipfile(path):
-        raise Invalid.field("file", "not an eduplatform backup (neither SQLite nor zip)")
+        return _sqlite_rows(path)
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
-        if manifest.get("format") != FORMAT:
-            raise Invalid.field("file", "unknown backup format")
-        data = {}
-        for table in tables():
-            raw = archive.read(f"{table.name}.jsonl").decode()
-            data[table.name] = [
-                _typed(table, json.loads(line)) for line in raw.splitlines() if line
-            ]
-    return manifest["revision"], data
+        return manifest["revision"], _jsonl_rows(archive, "")
 
 
 def _typed(table, row):
@@ -168,31 +202,28 @@ def _python_type(column):
         return None
 
 
-def restore(engine, source, *, force=False):
-    """Load a backup into this (migrated) database; refuses to overwrite data unless forced."""
-    revision, data = _rows_from_backup(source)
-    with engine.begin() as connection:
-        if sorted(_revision(connection)) != sorted(revision):
-            raise Invalid.field(
-                "file",
-                f"the backup is at schema revision {revision}; "
-                f"this database is at {_revision(connection)}. Run "
-                f"`eduplatform db upgrade` to the same revision first.",
-            )
-        if not _is_empty(connection) and not force:
-            raise Invalid.field(
-                "force",
-                "the database is not empty; use --force to replace its contents with the backup",
-            )
-        for table in reversed(tables()):
-            connection.execute(table.delete())
-        for table in tables():
-            rows = data.get(table.name, [])
-            if rows:
-                connection.execute(insert(table), rows)
-        if engine.dialect.name == "postgresql":
-            _reset_sequences(connection)
-        return {"tables": table_checksums(connection)}
+def revision(connection):
+    """The database's schema revisions; None when it was never migrated."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return sorted(_revision(connection))
+
+
+def is_empty(connection):
+    return _is_empty(connection)
+
+
+def load_rows(connection, data):
+    """Replace every table's rows with `data` inside the caller's transaction; checksums after."""
+    for table in reversed(tables()):
+        connection.execute(table.delete())
+    for table in tables():
+        rows = data.get(table.name, [])
+        if rows:
+            connection.execute(insert(table), rows)
+    if connection.dialect.name == "postgresql":
+        _reset_sequences(connection)
+    return table_checksums(connection)
 
 
 def _reset_sequences(connection):

@@ -20,7 +20,7 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import text
+from sqlalchemy import func
 
 from eduplatform.db import get_engine
 
@@ -38,9 +38,9 @@ LATENCY = Histogram(
 
 
 def _unverified_completions(connection):
-    return connection.execute(
-        text("SELECT count(*) FROM unit_completion WHERE status = 'submitted'")
-    ).scalar_one()
+    from eduplatform.training.reviews import waiting_for_review
+
+    return connection.execute(waiting_for_review(func.count())).scalar_one()
 
 
 # Areas add (name, help, callable(connection) -> number) for figures read from the database.
@@ -74,12 +74,26 @@ def _start_timer():
     g.metrics_started = time.perf_counter()
 
 
+# The labelled children, looked up once per label values (labels() validates and locks).
+_REQUEST_CHILDREN = {}
+_LATENCY_CHILDREN = {}
+
+
 def _count_request(response):
     started = g.get("metrics_started")
-    if started is not None and request.endpoint != "ops.metrics":
-        endpoint = request.endpoint or "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+    current = request._get_current_object()
+    endpoint = current.endpoint
+    if started is not None and endpoint != "ops.metrics":
+        endpoint = endpoint or "unmatched"
+        key = (endpoint, current.method, response.status_code)
+        counter = _REQUEST_CHILDREN.get(key)
+        if counter is None:
+            counter = _REQUEST_CHILDREN[key] = REQUESTS.labels(endpoint, key[1], str(key[2]))
+        counter.inc()
+        latency = _LATENCY_CHILDREN.get(endpoint)
+        if latency is None:
+            latency = _LATENCY_CHILDREN[endpoint] = LATENCY.labels(endpoint)
+        latency.observe(time.perf_counter() - started)
     return response
 
 

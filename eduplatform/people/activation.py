@@ -14,7 +14,9 @@ from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.audit.service import record_event
+from eduplatform.auth.access import sees_school
 from eduplatform.auth.passwords import password_problem
+from eduplatform.auth.service import sign_out_everywhere
 from eduplatform.errors import Invalid
 from eduplatform.people.models import ActivationCode, Role, User
 from eduplatform.sqltypes import utcnow
@@ -38,13 +40,32 @@ def normalize_code(code):
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
+def may_issue_codes(actor, student=None):
+    """A teacher of the student's school or an admin (or the command line, actor None).
+
+    A code for an account already in use is a password reset: the office, which sees every
+    school, must not be able to take over a student's account this way.
+    """
+    if actor is None or actor.role == Role.ADMIN:
+        return True
+    if actor.role != Role.TEACHER:
+        return False
+    return student is None or sees_school(actor, student.organization_id)
+
+
 def issue_codes(session: Session, *, actor, students, commit=True):
     """New codes for these students; their older unused codes stop working. Returns the codes.
 
-    The result is [(student, plaintext code)], the only place the plaintext ever exists.
+    For a student who already has a password this is a password reset: the password stops
+    working, every session and API token ends, the student is told at the next sign-in, and it
+    is audited. The result is [(student, plaintext code)], the only place the plaintext exists.
     """
     now = utcnow()
     students = [s for s in students if s.role == Role.STUDENT and s.nisn]
+    if not all(may_issue_codes(actor, s) for s in students):
+        raise Invalid.field(
+            "student", _l("Only the student's teachers and administrators may issue codes.")
+        )
     ids = [s.id for s in students]
     if ids:
         older = session.exec(
@@ -59,6 +80,8 @@ def issue_codes(session: Session, *, actor, students, commit=True):
             session.add(code)
     issued = []
     for student in students:
+        if student.password_hash:
+            _reset(session, actor=actor, student=student, now=now)
         code = new_code()
         session.add(
             ActivationCode(
@@ -81,6 +104,14 @@ def issue_codes(session: Session, *, actor, students, commit=True):
     return issued
 
 
+def _reset(session, *, actor, student, now):
+    student.password_hash = None
+    student.reset_notice_at = now
+    session.add(student)
+    sign_out_everywhere(session, student)
+    record_event(session, actor=actor, action="user.password_reset_by_code", target=student)
+
+
 def awaiting_activation(session, student_ids):
     """The ids among these students who hold an unused, unexpired code."""
     if not student_ids:
@@ -99,13 +130,17 @@ def awaiting_activation(session, student_ids):
 WRONG = _l("The NISN or the activation code is not correct, or the code has expired.")
 
 
+def find_student_by_nisn(session, nisn):
+    return session.exec(select(User).where(User.nisn == (nisn or "").strip())).first()
+
+
 def activate(session: Session, *, nisn, code, password):
     """Check NISN and code, then set the student's password; the code is used up."""
     problem = password_problem(password)
     if problem:  # checked first: the answer must not reveal whether the code was right
         raise Invalid.field("password", problem)
     code = normalize_code(code)
-    student = session.exec(select(User).where(User.nisn == (nisn or "").strip())).first()
+    student = find_student_by_nisn(session, nisn)
     candidates = []
     if student is not None and student.active and student.role == Role.STUDENT:
         candidates = session.exec(

@@ -15,17 +15,28 @@ from eduplatform.people import cohorts as rules
 from eduplatform.people.activation import VALID_FOR, write_codes_csv
 from eduplatform.people.models import Organization, OrgKind, User
 from eduplatform.people.roster import MAX_BYTES, RosterError, parse_roster
-from eduplatform.people.roster_import import import_roster
-from eduplatform.people.service import normalize_email
+from eduplatform.people.roster_import import (
+    NAMES_KEEP,
+    NAMES_TITLE,
+    ImportOptions,
+    default_rombel,
+    import_roster,
+)
+from eduplatform.people.service import normalize_email, normalize_npsn
 from eduplatform.sqltypes import utcnow
 
 
-def _school(session, npsn, as_json):
-    school = session.exec(
+def find_school(session, npsn):
+    """The school with this NPSN, however it was typed ("2030 0001" too), or None."""
+    return session.exec(
         select(Organization).where(
-            Organization.npsn == (npsn or "").strip(), Organization.kind == OrgKind.SCHOOL
+            Organization.npsn == normalize_npsn(npsn), Organization.kind == OrgKind.SCHOOL
         )
     ).first()
+
+
+def _school(session, npsn, as_json):
+    school = find_school(session, npsn)
     if school is None:
         refuse([{"field": "school", "message": f"no school has NPSN {npsn!r}"}], as_json)
     return school
@@ -113,20 +124,26 @@ def _refuse_rows(errors, as_json):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option(
+    "--rombel",
+    help="The class of the file to import when it lists several (default: the one named "
+    "like the class).",
+)
+@click.option(
+    "--keep-capitals",
+    is_flag=True,
+    help="Keep names and places written in capitals as they are (default: title case).",
+)
+@click.option(
     "--codes-csv",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the new students' activation codes to this CSV file (they are never printed).",
 )
 @json_option
 @with_appcontext
-def import_command(npsn, cohort_name, file, dry_run, codes_csv, as_json):
-    """Import a CSV or XLSX roster into a class: all rows or none."""
+def import_command(npsn, cohort_name, file, dry_run, rombel, keep_capitals, codes_csv, as_json):
+    """Import a CSV or XLSX student list (a Dapodik export too) into a class: all rows or none."""
     with new_session() as session:
-        school = session.exec(
-            select(Organization).where(
-                Organization.npsn == npsn.strip(), Organization.kind == OrgKind.SCHOOL
-            )
-        ).first()
+        school = find_school(session, npsn)
         if school is None:
             _refuse_rows([{"field": "school", "message": f"no school has NPSN {npsn!r}"}], as_json)
         cohort = rules.find_cohort(session, school=school, name=cohort_name)
@@ -136,28 +153,50 @@ def import_command(npsn, cohort_name, file, dry_run, codes_csv, as_json):
         with file.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
         try:
+            roster = parse_roster(data)
+            options = ImportOptions(
+                names=NAMES_KEEP if keep_capitals else NAMES_TITLE,
+                rombel=rombel or default_rombel(roster, cohort),
+            )
             result = import_roster(
-                session, actor=None, cohort=cohort, roster=parse_roster(data), dry_run=dry_run
+                session, actor=None, cohort=cohort, roster=roster, options=options, dry_run=dry_run
             )
         except (RosterError, Invalid) as refused:
             session.rollback()
             _refuse_rows(refused.errors, as_json)
         summary = result.summary()
+        if roster.ignored:
+            summary["ignored_columns"] = roster.ignored
+        if result.padded:
+            summary["padded_nisn_rows"] = result.padded
+        if result.skipped:
+            summary["skipped_other_rombel"] = result.skipped
         if dry_run:
             summary["dry_run"] = True
         if result.codes:
             summary["activation_codes"] = len(result.codes)
             if codes_csv:
                 _write_codes(codes_csv, result.codes)
-        lines = [
-            f"{'would create' if dry_run else 'created'} {summary['created']}, "
-            f"{'would update' if dry_run else 'updated'} {summary['updated']}, "
-            f"unchanged {summary['unchanged']}"
-        ]
-        if result.codes:
-            where = f"written to {codes_csv}" if codes_csv else "not saved (use --codes-csv)"
-            lines.append(f"{len(result.codes)} activation codes {where}")
-        emit(summary, as_json, lines)
+        emit(summary, as_json, _import_lines(summary, result, dry_run, codes_csv))
+
+
+def _import_lines(summary, result, dry_run, codes_csv):
+    lines = [
+        f"{'would create' if dry_run else 'created'} {summary['created']}, "
+        f"{'would update' if dry_run else 'updated'} {summary['updated']}, "
+        f"unchanged {summary['unchanged']}"
+    ]
+    if result.skipped:
+        lines.append(f"skipped {result.skipped} students of the file's other classes")
+    if summary.get("ignored_columns"):
+        lines.append("columns not imported: " + ", ".join(summary["ignored_columns"]))
+    if result.padded:
+        rows = ", ".join(str(n) for n in result.padded)
+        lines.append(f"NISN completed with leading zeros (check them) on rows {rows}")
+    if result.codes:
+        where = f"written to {codes_csv}" if codes_csv else "not saved (use --codes-csv)"
+        lines.append(f"{len(result.codes)} activation codes {where}")
+    return lines
 
 
 def _write_codes(path, issued):

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eduplatform.forms import Form
+from eduplatform.forms import Form, choices
+from eduplatform.people.roster import MAX_ROWS
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,11 +45,29 @@ class MoveForm(Form):
 
 class RosterUploadForm(Form):
     file = FileField(
-        _l("Roster file (CSV or XLSX)"),
+        _l("Student list (CSV or XLSX)"),
         validators=[FileRequired(_l("Choose a file."))],
         description=_l(
-            "Columns: NISN, Nama, and optionally Email, Jenis kelamin (L/P), Tanggal lahir. "
-            "At most 2000 students and 5 MB."
+            "The list exported from Dapodik (Daftar Peserta Didik) as it is, or your own list "
+            "with the columns NISN and Nama, and optionally JK (L/P), Tempat Lahir, Tanggal "
+            "Lahir, NIPD and Email. Other columns are ignored. At most %(n)d students and 5 MB.",
+            n=MAX_ROWS,
         ),
         render_kw={"accept": ".csv,.xlsx,text/csv"},
+    )
+
+
+class RosterPreviewForm(Form):
+    """The preview's choices, sent with the checked rows to preview again or to import."""
+
+    payload = HiddenField()
+    previewed = HiddenField()  # the choices the page shows, to notice a change before importing
+    rombel = SelectField(_l("Class in the file (rombel) to import"), validate_choice=False)
+    names = RadioField(
+        _l("Names and places written in capitals"),
+        choices=choices(
+            [("title", _l("Write them in title case")), ("keep", _l("Keep them as in the file"))]
+        ),
+        default="title",
+        validate_choice=False,
     )

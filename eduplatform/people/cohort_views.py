@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from eduplatform.auth.access import roles_required, school_scope
+from eduplatform import scope as scoped
+from eduplatform.auth.access import in_scope, roles_required, school_scope
 from eduplatform.curriculum.models import Program
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
@@ -24,10 +25,10 @@ bp = Blueprint("cohorts", __name__)
 def index():
     db = get_session()
     scope = school_scope(current_user)
-    school_id = scope or request.args.get("school", type=int)
-    query = select(Cohort)
-    if school_id:
-        query = query.where(Cohort.school_id == school_id)
+    school = scoped.query_id("school")  # 404 when unknown or not the user's
+    query = select(Cohort).where(in_scope(current_user, Cohort.school_id))
+    if school:
+        query = query.where(Cohort.school_id == school.id)
     classes = db.exec(query.order_by(col(Cohort.academic_year).desc(), Cohort.name)).all()
     ids = [c.id for c in classes]
     return render_template(
@@ -35,7 +36,7 @@ def index():
         cohorts=classes,
         cohort_teachers=cohorts.cohort_teachers(db, ids),
         counts=schools.active_enrollment_counts(db, ids),
-        show_school=scope is None,
+        show_school=scope is None or len(scope) > 1,
         school_names={s.id: s.name for s in db.exec(select(Organization)).all()},
     )
 
@@ -58,8 +59,17 @@ def _cohort_values(form, teachers):
     return {
         "name": form.name.data,
         "academic_year": form.academic_year.data,
-        "program_id": int(form.program_id.data) if form.program_id.data else None,
-        "teachers": [teachers[i] for i in form.teachers.data or [] if i in teachers],
+        "program_id": getattr(
+            scoped.find("program", form.program_id.data, source="form", name="program_id"),
+            "id",
+            None,
+        ),
+        # the school's own teachers only (the choices): another id is refused as not offered
+        "teachers": [
+            teachers[t.id]
+            for i in form.teachers.data or []
+            if (t := scoped.find("teacher", i, source="form", name="teachers")) and t.id in teachers
+        ],
     }
 
 
@@ -67,10 +77,14 @@ def _cohort_values(form, teachers):
 @roles_required(*CLASS_ROLES)
 def create():
     db = get_session()
-    school_id = school_scope(current_user) or request.args.get("school", type=int)
-    if not school_id:
-        return render_template("people/cohort_school.html", schools=schools.active_schools(db))
-    school = load_school(db, school_id)
+    scope = school_scope(current_user)
+    school = scoped.query_id("school")  # 404 when unknown or not the user's
+    if school is None and scope is not None and len(scope) == 1:
+        (school_id,) = scope
+        school = load_school(db, school_id)
+    if school is None:  # the office, or a teacher of several schools: which school's class?
+        choices_ = [s for s in schools.active_schools(db) if scope is None or s.id in scope]
+        return render_template("people/cohort_school.html", schools=choices_)
     form = CohortForm()
     teachers = _fill_choices(db, form, school.id)
     if request.method == "GET" and current_user.id in teachers:
@@ -199,7 +213,7 @@ def move(student_id):
     student = load_student(db, student_id)
     form = _move_form(db, student)
     if form.validate_on_submit():
-        target = load_cohort(db, form.cohort_id.data)
+        target = scoped.load("cohort", form.cohort_id.data, source="form", name="cohort_id")
         try:
             if cohorts.active_enrollment(db, student.id) is None:
                 cohorts.enroll_student(db, actor=current_user, cohort=target, student=student)

@@ -14,6 +14,7 @@ from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Program
 from eduplatform.errors import Invalid
+from eduplatform.people.memberships import school_ids
 from eduplatform.people.models import (
     Cohort,
     CohortTeacher,
@@ -62,7 +63,7 @@ def _cohort_errors(session, *, school, name, academic_year, program_id, teachers
             )
     if program_id is not None and session.get(Program, program_id) is None:
         errors.append({"field": "program_id", "message": _l("Choose a program from the list.")})
-    if any(t.role != Role.TEACHER or t.organization_id != school.id for t in teachers):
+    if any(t.role != Role.TEACHER or school.id not in school_ids(t, session) for t in teachers):
         errors.append({"field": "teachers", "message": _l("Choose teachers of this school.")})
     return errors
 
@@ -204,6 +205,26 @@ def move_student(session: Session, *, actor, student, to_cohort):
     return enrollment
 
 
+def leave_school(session: Session, *, actor, student, to_school_id):
+    """A student moves to another school: their active enrolment ends as "moved" (kept in their
+    history). Audited; the caller commits with the change of school."""
+    current = active_enrollment(session, student.id)
+    if current is not None:
+        end_enrollment(session, current, EnrollmentStatus.MOVED)
+    record_event(
+        session,
+        actor=actor,
+        action="student.moved_school",
+        target=student,
+        details={
+            "from_school_id": student.organization_id,
+            "to_school_id": to_school_id,
+            "ended_cohort_id": current.cohort_id if current is not None else None,
+        },
+    )
+    return current
+
+
 def withdraw_student(session: Session, *, actor, student):
     """End the student's current enrollment as "withdrawn" (they left the class)."""
     current = active_enrollment(session, student.id)
@@ -252,11 +273,16 @@ def cohort_teachers(session, cohort_ids):
 
 
 def cohort_roster(session, cohort_id):
-    """(enrollment, student) pairs of a class: active students first, then those who left."""
+    """(enrollment, student) pairs of a class: active students first, then those who left
+    (for another class of the school)."""
     rows = session.exec(
         select(Enrollment, User)
         .join(User, col(User.id) == Enrollment.student_id)
+        .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
         .where(Enrollment.cohort_id == cohort_id)
+        # Who moved to another school is no longer the old school's to see (their enrolment
+        # stays, ended, in their own history).
+        .where(User.organization_id == Cohort.school_id)
         .order_by(Enrollment.status != EnrollmentStatus.ACTIVE, User.full_name, Enrollment.id)
     ).all()
     return list(rows)

@@ -15,6 +15,7 @@ ORG_KIND_LABELS = {
     "school": _l("Vocational school"),
     "university": _l("University"),
     "office": _l("Education office"),
+    "industry": _l("Company (industry)"),
 }
 
 
@@ -48,12 +49,31 @@ class UserEditForm(Form):
     organization_id = SelectField(_l("Organization"), coerce=str)
 
 
-class OrganizationForm(Form):
-    kind = SelectField(_l("Kind"), choices=choices(ORG_KIND_LABELS.items()))
+class OrganizationNamesForm(Form):
+    """The organization's name as readers of each language know it (optional)."""
+
+    name_id = StringField(_l("Name in Indonesian"), validators=[Optional(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    name_zh = StringField(
+        _l("Name in Chinese"),
+        description=_l("For example a Chinese university's own Chinese name."),
+        validators=[Optional(), Length(max=200)],
+    )
+
+    def names(self):
+        return {lang: getattr(self, f"name_{lang}").data for lang in ("id", "en", "zh")}
+
+
+class OrganizationForm(OrganizationNamesForm):
+    kind = SelectField(
+        _l("Kind"),
+        # Companies are added on the placements pages, with their sector and supervisors.
+        choices=choices((k, v) for k, v in ORG_KIND_LABELS.items() if k != "industry"),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     npsn = StringField(
         _l("NPSN (Indonesian schools)"),
-        validators=[Optional(), Length(max=8)],
+        validators=[Optional(), Length(max=20)],
         render_kw={"inputmode": "numeric"},
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])

@@ -7,13 +7,16 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Uniq
 from sqlmodel import Field, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eduplatform.sqltypes import UTCDateTime, utcnow
+from eduplatform.clock import local_today
+from eduplatform.sqltypes import JSONDocument, UTCDateTime, utcnow
 
 
 class OrgKind(StrEnum):
     SCHOOL = "school"
     UNIVERSITY = "university"
     OFFICE = "office"
+    # A company (DUDI) taking students on industry placements; see eduplatform.placements.
+    INDUSTRY = "industry"
 
 
 class Role(StrEnum):
@@ -37,6 +40,9 @@ class Organization(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)
     name: str = Field(max_length=200)
+    # The name in other languages where the organization has one ({"zh": "西安…大学"}): a
+    # Chinese university's Chinese name on a Chinese page. `name` is the official one.
+    name_translations: dict = Field(default_factory=dict, sa_type=JSONDocument)
     npsn: str | None = Field(default=None, max_length=8, unique=True)
     city: str = Field(default="", max_length=100)
     country: str = Field(default="ID", max_length=2)
@@ -68,11 +74,19 @@ class User(SQLModel, table=True):
     nisn: str | None = Field(default=None, max_length=10, unique=True)
     gender: str | None = Field(default=None, max_length=1)
     birth_date: date | None = None
+    birth_place: str | None = Field(default=None, max_length=100)
+    # The school's own student number (NIPD in Dapodik); unique only in the school's books.
+    student_number: str | None = Field(default=None, max_length=30)
+    # A teacher's national educator number (NUPTK, 16 digits), from the school's GTK list: one
+    # teacher per NUPTK, whichever schools list them.
+    nuptk: str | None = Field(default=None, max_length=16, unique=True, index=True)
     locale: str | None = Field(default=None, max_length=5)
     active: bool = Field(default=True)
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Someone else reset the password (a teacher's new activation code): told at next sign-in.
+    reset_notice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     # Flask-Login's protocol; the loader also checks the server-side session row.
     @property
@@ -117,7 +131,66 @@ class UserSession(SQLModel, table=True):
     )
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Refreshed at most every few minutes (SESSION_TOUCH_INTERVAL), for the idle timeout.
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SchoolMembership(SQLModel, table=True):
+    """A teacher's place at a school. A teacher may teach at several schools (common in
+    Indonesia); their scope is the union of these, and `User.organization_id` is their home
+    school, always one of them."""
+
+    __tablename__ = "school_membership"
+
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    )
+    school_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("organization.id", ondelete="RESTRICT"),
+            primary_key=True,
+            index=True,
+        )
+    )
+    since: date
+    added_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"))
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use, expiring link sent by email (staff invitation, password reset).
+
+    Only a hash of the token is stored; the plaintext exists once, in the email.
+    """
+
+    __tablename__ = "account_token"
+    __table_args__ = (
+        CheckConstraint(_in("purpose", TokenPurpose), name="ck_account_token_purpose"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    purpose: str = Field(max_length=20)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"))
+    )
 
 
 class EnrollmentStatus(StrEnum):
@@ -211,7 +284,7 @@ class Enrollment(SQLModel, table=True):
         )
     )
     status: str = Field(default=EnrollmentStatus.ACTIVE, max_length=20)
-    enrolled_on: date = Field(default_factory=date.today)
+    enrolled_on: date = Field(default_factory=local_today)  # the school's date, not the server's
     ended_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -24,24 +24,34 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlmodel import col, select
 
-from eduplatform.auth.access import require_school, roles_required
+from eduplatform import scope
+from eduplatform.auth.access import roles_required
 from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
-from eduplatform.people import activation
-from eduplatform.people.cohort_forms import RosterUploadForm
+from eduplatform.forms import choices as as_choices
+from eduplatform.people import activation, roster_templates
+from eduplatform.people.cohort_forms import RosterPreviewForm, RosterUploadForm
 from eduplatform.people.loaders import CLASS_ROLES, load_cohort
-from eduplatform.people.models import Cohort, Organization, Role, User
+from eduplatform.people.models import Cohort, Organization, Role
+from eduplatform.people.names import in_capitals, title_case
 from eduplatform.people.roster import MAX_BYTES, RosterError, parse_roster
 from eduplatform.people.roster_import import (
+    NAMES_KEEP,
+    NAMES_TITLE,
+    ImportOptions,
     ImportResult,
+    chosen_rows,
+    default_rombel,
     import_roster,
+    needs_rombel,
     plan_import,
+    rombel_error,
     roster_from_payload,
     roster_to_payload,
 )
+from eduplatform.urls import public_url
 
 bp = Blueprint("rosters", __name__)
 
@@ -50,6 +60,8 @@ CHANGE_LABELS = {
     "email": _l("email"),
     "gender": _l("gender"),
     "birth_date": _l("date of birth"),
+    "birth_place": _l("place of birth"),
+    "student_number": _l("student number"),
     "cohort": _l("joins this class"),
 }
 
@@ -73,8 +85,8 @@ def upload(cohort_id):
         except RosterError as refused:
             file_errors = refused.errors
         else:
-            result = ImportResult(planned=plan_import(db, cohort=cohort, roster=roster))
-            return _preview_page(cohort, roster, result, form)
+            options = ImportOptions(rombel=default_rombel(roster, cohort))
+            return _preview_page(db, cohort, roster, options)
     status = 422 if request.method == "POST" else 200
     page = render_template(
         "people/roster_upload.html", cohort=cohort, form=form, file_errors=file_errors
@@ -82,50 +94,130 @@ def upload(cohort_id):
     return page, status
 
 
-def _preview_page(cohort, roster, result, form=None, status=200):
+def _options_key(options):
+    return f"{options.names}|{options.rombel or ''}"
+
+
+def _preview_page(db, cohort, roster, options, status=200):
+    result = ImportResult(
+        planned=plan_import(db, cohort=cohort, roster=roster, options=options),
+        skipped=chosen_rows(roster, options)[1],
+    )
     payload = {"cohort": cohort.id, **roster_to_payload(roster)}
+    choices = RosterPreviewForm(
+        formdata=None,
+        payload=_preview_serializer().dumps(payload),
+        previewed=_options_key(options),
+        names=options.names,
+        rombel=options.rombel or "",
+    )
+    rombels = [(name, f"{name} ({count})") for name, count in sorted(roster.rombels.items())]
+    blank = _("Choose a class") if options.rombel not in roster.rombels else None
+    choices.rombel.choices = as_choices(rombels, blank=blank)
+    capitals = next((r.full_name for r in roster.rows if in_capitals(r.full_name)), None)
+    if capitals:
+        choices.names.choices = as_choices(
+            [
+                ("title", _('Write them in title case: "%(name)s"', name=title_case(capitals))),
+                ("keep", _('Keep them as in the file: "%(name)s"', name=capitals)),
+            ]
+        )
+    refused = [p for p in result.planned if p.action == "rejected"]
     page = render_template(
         "people/roster_preview.html",
         cohort=cohort,
+        roster=roster,
         result=result,
-        rejected=result.count("rejected"),
+        refused=refused,
+        accepted=[p for p in result.planned if p.action != "rejected"],
+        choose_rombel=needs_rombel(roster, options),
+        rombel_error=rombel_error(roster) if len(roster.rombels) > 1 else None,
+        capitals=capitals,
         change_labels=CHANGE_LABELS,
-        payload=_preview_serializer().dumps(payload) if not result.errors else None,
-        form=form or RosterUploadForm(),
+        choices=choices,
+        importable=bool(result.planned) and not result.errors,
+        form=RosterUploadForm(),
     )
     return page, status
+
+
+def _posted_preview(db, cohort_id):
+    """The class, its checked roster and the chosen options from a posted preview form."""
+    cohort = load_cohort(db, cohort_id)
+    form = RosterPreviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        payload = _preview_serializer().loads(form.payload.data or "")
+    except BadSignature:
+        abort(400)
+    if payload.get("cohort") != cohort.id:
+        abort(400)
+    names = NAMES_KEEP if form.names.data == NAMES_KEEP else NAMES_TITLE
+    options = ImportOptions(names=names, rombel=form.rombel.data or None)
+    return cohort, roster_from_payload(payload), options, form
+
+
+@bp.route("/classes/<int:cohort_id>/import/preview", methods=["POST"])
+@roles_required(*CLASS_ROLES)
+def preview(cohort_id):
+    """The preview again, with other choices (a class of the file, names as they are)."""
+    db = get_session()
+    cohort, roster, options, _form = _posted_preview(db, cohort_id)
+    return _preview_page(db, cohort, roster, options)
 
 
 @bp.route("/classes/<int:cohort_id>/import/commit", methods=["POST"])
 @roles_required(*CLASS_ROLES)
 def commit(cohort_id):
     db = get_session()
-    cohort = load_cohort(db, cohort_id)
+    cohort, roster, options, form = _posted_preview(db, cohort_id)
+    if form.previewed.data != _options_key(options):
+        # The choices changed after the preview: show what they mean before importing anything.
+        flash(_("Check the preview of your choice, then import."), "info")
+        return _preview_page(db, cohort, roster, options)
     try:
-        payload = _preview_serializer().loads(request.form.get("payload", ""))
-    except BadSignature:
-        abort(400)
-    if payload.get("cohort") != cohort.id:
-        abort(400)
-    roster = roster_from_payload(payload)
-    try:
-        result = import_roster(db, actor=current_user, cohort=cohort, roster=roster)
+        result = import_roster(
+            db, actor=current_user, cohort=cohort, roster=roster, options=options
+        )
     except Invalid as refused:
         db.rollback()
-        result = ImportResult(planned=plan_import(db, cohort=cohort, roster=roster))
-        if not result.errors:  # not the rows: the school closed, or a clash at the same moment
-            for error in refused.errors:
+        planned = plan_import(db, cohort=cohort, roster=roster, options=options)
+        if not any(p.errors for p in planned) or needs_rombel(roster, options):
+            for error in refused.errors:  # the school closed, or a clash at the same moment
                 flash(error["message"], "error")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
         flash(_("Something changed since the preview, so nothing was imported."), "error")
-        return _preview_page(cohort, roster, result, status=409)
+        return _preview_page(db, cohort, roster, options, status=409)
     flash(_("The roster was imported."), "success")
     return render_template(
         "people/roster_done.html",
         cohort=cohort,
         summary=result.summary(),
+        skipped=result.skipped,
         codes=result.codes,
         sheet=_sign_codes(cohort, result.codes),
+    )
+
+
+@bp.route("/rosters/template.csv")
+@roles_required(*CLASS_ROLES)
+def template_csv():
+    """An empty student list to fill in, as CSV."""
+    return _download(roster_templates.template_csv(), "text/csv", "daftar-siswa.csv")
+
+
+@bp.route("/rosters/template.xlsx")
+@roles_required(*CLASS_ROLES)
+def template_xlsx():
+    """An empty student list to fill in, as an Excel workbook (NISN kept as text)."""
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(roster_templates.template_xlsx(), mimetype, "daftar-siswa.xlsx")
+
+
+def _download(data, mimetype, name):
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"}
     )
 
 
@@ -142,18 +234,13 @@ def _sign_codes(cohort, issued):
 
 
 @bp.route("/activation-codes", methods=["POST"])
-@roles_required(*CLASS_ROLES)
+@roles_required(Role.TEACHER, Role.ADMIN)  # not the office: a code can take over an account
 def issue():
     """New codes for the students ticked on a class page or a student's profile."""
     db = get_session()
-    ids = [int(i) for i in request.form.getlist("student") if i.isdigit()]
-    cohort_id = request.form.get("cohort", type=int)
-    cohort = load_cohort(db, cohort_id) if cohort_id else None
-    students = db.exec(select(User).where(col(User.id).in_(ids)).order_by(User.full_name)).all()
-    for student in students:
-        if student.role != Role.STUDENT or student.organization_id is None:
-            abort(404)
-        require_school(current_user, student.organization_id)
+    # a ticked id that is unknown or not the user's (a forged list) answers 404 alike
+    students = sorted(scope.form_ids("student", strict=True), key=lambda s: s.full_name)
+    cohort = scope.form_id("cohort")
     if cohort:
         back = url_for("cohorts.detail", cohort_id=cohort.id)
     elif len(students) == 1:
@@ -163,9 +250,11 @@ def issue():
     if not students:
         flash(_("Tick the students who need a new code."), "error")
         return redirect(back)
+    resets = sum(1 for student in students if student.password_hash)
     issued = activation.issue_codes(db, actor=current_user, students=students)
     return render_template(
         "people/codes_issued.html",
+        resets=resets,
         cohort=cohort,
         back=back,
         codes=issued,
@@ -205,7 +294,7 @@ def sheet():
         cohort=cohort,
         codes=payload["codes"],
         texts=texts,
-        address=url_for("auth.activate", _external=True),
+        address=public_url("auth.activate"),
     )
 
 
@@ -213,7 +302,7 @@ def sheet():
 @roles_required(*CLASS_ROLES)
 def download():
     payload = _read_sheet()
-    address = url_for("auth.activate", _external=True)
+    address = public_url("auth.activate")
     out = io.StringIO()
     activation.write_codes_csv(
         out,

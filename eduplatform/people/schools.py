@@ -1,21 +1,26 @@
-"""Rules for schools: enrolment by the education office, teachers, deactivation."""
+"""Rules for schools: enrolment by the education office, teachers, deactivation.
+
+A teacher's schools (adding, removing) are in `staffing`."""
+
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, select
 
 from eduplatform.audit.service import record_event
 from eduplatform.errors import Invalid
+from eduplatform.people.memberships import teaches_at
 from eduplatform.people.models import (
     Cohort,
-    CohortTeacher,
     Enrollment,
     EnrollmentStatus,
     Organization,
     OrgKind,
     Role,
+    SchoolMembership,
     User,
 )
-from eduplatform.people.service import NPSN_RE, create_user, normalize_email
+from eduplatform.people.service import NPSN_RE, create_user, normalize_npsn
 
 SCHOOL_FIELDS = ("name", "npsn", "city", "address", "contact")
 
@@ -40,7 +45,9 @@ def _school_errors(session, *, name, npsn, city, address, contact, exclude_id=No
 
 
 def _clean(**values):
-    return {key: (values[key] or "").strip() for key in SCHOOL_FIELDS}
+    cleaned = {key: (values[key] or "").strip() for key in SCHOOL_FIELDS}
+    cleaned["npsn"] = normalize_npsn(cleaned["npsn"])
+    return cleaned
 
 
 def create_school(session: Session, *, actor, name, npsn, city="", address="", contact=""):
@@ -97,35 +104,6 @@ def set_school_active(session: Session, *, actor, school, active):
     return school
 
 
-def assign_teacher(session: Session, *, actor, school, email):
-    """Make an existing teacher account a teacher of this school."""
-    teacher = session.exec(select(User).where(User.email == normalize_email(email))).first()
-    if teacher is None or teacher.role != Role.TEACHER:
-        raise Invalid.field("email", _l("No teacher account has this email address."))
-    if teacher.organization_id == school.id:
-        raise Invalid.field("email", _l("This teacher already teaches at this school."))
-    previous = teacher.organization_id
-    if previous is not None:  # a teacher who changes school leaves the old school's classes
-        old_links = session.exec(
-            select(CohortTeacher)
-            .join(Cohort, col(Cohort.id) == CohortTeacher.cohort_id)
-            .where(CohortTeacher.teacher_id == teacher.id, Cohort.school_id == previous)
-        ).all()
-        for link in old_links:
-            session.delete(link)
-    teacher.organization_id = school.id
-    session.add(teacher)
-    record_event(
-        session,
-        actor=actor,
-        action="school.teacher_assigned",
-        target=school,
-        details={"teacher_id": teacher.id, "from_organization_id": previous},
-    )
-    session.commit()
-    return teacher
-
-
 def create_teacher(session: Session, *, actor, school, full_name, email, password):
     """Create a teacher account at this school."""
     return create_user(
@@ -144,20 +122,22 @@ def schools_overview(session):
     schools = session.exec(
         select(Organization).where(Organization.kind == OrgKind.SCHOOL).order_by(Organization.name)
     ).all()
-    rows = session.exec(
-        select(User.organization_id, User.role, func.count())
-        .where(col(User.active).is_(True), col(User.role).in_([Role.TEACHER, Role.STUDENT]))
-        .group_by(User.organization_id, User.role)
-    ).all()
-    counts = {(org_id, role): n for org_id, role, n in rows}
+    students = dict(
+        session.exec(
+            select(User.organization_id, func.count())
+            .where(col(User.active).is_(True), User.role == Role.STUDENT)
+            .group_by(User.organization_id)
+        ).all()
+    )
+    teachers = teacher_counts(session)
     cohorts = dict(
         session.exec(select(Cohort.school_id, func.count()).group_by(Cohort.school_id)).all()
     )
     return [
         {
             "school": school,
-            "teachers": counts.get((school.id, Role.TEACHER), 0),
-            "students": counts.get((school.id, Role.STUDENT), 0),
+            "teachers": teachers.get(school.id, 0),
+            "students": students.get(school.id, 0),
             "cohorts": cohorts.get(school.id, 0),
         }
         for school in schools
@@ -173,11 +153,22 @@ def active_schools(session):
     ).all()
 
 
+def teacher_counts(session):
+    """{school id: number of active teachers who belong to it} (each of a teacher's schools)."""
+    return dict(
+        session.exec(
+            select(SchoolMembership.school_id, func.count())
+            .join(User, col(User.id) == SchoolMembership.user_id)
+            .where(col(User.active).is_(True), User.role == Role.TEACHER)
+            .group_by(SchoolMembership.school_id)
+        ).all()
+    )
+
+
 def school_teachers(session, school_id):
+    """The teachers who belong to a school (every one of their schools counts), by name."""
     return session.exec(
-        select(User)
-        .where(User.organization_id == school_id, User.role == Role.TEACHER)
-        .order_by(User.full_name)
+        select(User).where(teaches_at(school_id)).order_by(User.full_name, User.id)
     ).all()
 
 
@@ -206,4 +197,29 @@ def active_enrollment_counts(session, cohort_ids):
             )
             .group_by(Enrollment.cohort_id)
         ).all()
+    )
+
+
+@dataclass
+class SchoolDeactivation:
+    """What deactivating a school means, named before anyone confirms it."""
+
+    school: Organization
+    teachers: int
+    students: int
+    classes: int
+
+
+def deactivation_preview(session, school):
+    """The people and classes a deactivated school keeps (nothing is deleted)."""
+    classes = session.exec(
+        select(func.count())
+        .select_from(Cohort)
+        .where(Cohort.school_id == school.id, col(Cohort.archived).is_(False))
+    ).one()
+    return SchoolDeactivation(
+        school=school,
+        teachers=teacher_counts(session).get(school.id, 0),
+        students=school_student_count(session, school.id),
+        classes=classes,
     )

@@ -8,6 +8,8 @@ from sqlmodel import Session, col, func, or_, select
 from eduplatform.audit.service import record_event
 from eduplatform.auth.passwords import password_problem
 from eduplatform.errors import Invalid
+from eduplatform.people import placement
+from eduplatform.people.memberships import add_membership
 from eduplatform.people.models import Organization, OrgKind, Role, User, UserSession
 from eduplatform.sqltypes import utcnow
 
@@ -15,6 +17,11 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 NPSN_RE = re.compile(r"^\d{8}$")
 NISN_RE = re.compile(r"^\d{10}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+def normalize_npsn(npsn):
+    """An NPSN as typed, without the spaces people put in ("2030 0001" is "20300001")."""
+    return re.sub(r"\s+", "", npsn or "")
 
 
 def normalize_email(email):
@@ -31,13 +38,35 @@ def _check_email(session, email, *, field="email", exclude_id=None):
     return None
 
 
+def _name_translations(names):
+    """{lang: name} without blanks; errors for names too long (fields name_<lang>)."""
+    cleaned, errors = {}, []
+    for lang, value in (names or {}).items():
+        value = (value or "").strip()
+        if len(value) > 200:
+            errors.append({"field": f"name_{lang}", "message": _l("Use at most 200 characters.")})
+        elif value:
+            cleaned[lang] = value
+    return cleaned, errors
+
+
 def create_organization(
-    session: Session, *, actor, kind, name, npsn=None, city="", country="ID", address="", contact=""
+    session: Session,
+    *,
+    actor,
+    kind,
+    name,
+    npsn=None,
+    city="",
+    country="ID",
+    address="",
+    contact="",
+    name_translations=None,
 ):
     """Create an organization after checking kind, name, NPSN and country."""
-    errors = []
+    name_translations, errors = _name_translations(name_translations)
     name = (name or "").strip()
-    npsn = (npsn or "").strip() or None
+    npsn = normalize_npsn(npsn) or None
     country = (country or "ID").strip().upper()
     if kind not in set(OrgKind):
         errors.append({"field": "kind", "message": _l("Choose school, university or office.")})
@@ -64,6 +93,7 @@ def create_organization(
         country=country,
         address=(address or "").strip(),
         contact=(contact or "").strip(),
+        name_translations=name_translations,
     )
     session.add(org)
     session.flush()
@@ -78,11 +108,33 @@ def create_organization(
     return org
 
 
+def set_organization_names(session: Session, *, actor, organization, names):
+    """Set the organization's name in other languages ({lang: name}; a blank one is removed)."""
+    cleaned, errors = _name_translations(names)
+    if errors:
+        raise Invalid(errors)
+    if cleaned == (organization.name_translations or {}):
+        return organization
+    organization.name_translations = cleaned
+    session.add(organization)
+    record_event(
+        session,
+        actor=actor,
+        action="organization.updated",
+        target=organization,
+        details={"languages": sorted(cleaned)},
+    )
+    session.commit()
+    return organization
+
+
 def find_organization(session, ref):
     """An organization by id, NPSN or exact name; None when nothing matches."""
     ref = str(ref).strip()
-    if NPSN_RE.match(ref):
-        org = session.exec(select(Organization).where(Organization.npsn == ref)).first()
+    if NPSN_RE.match(normalize_npsn(ref)):
+        org = session.exec(
+            select(Organization).where(Organization.npsn == normalize_npsn(ref))
+        ).first()
         if org:
             return org
     if ref.isdigit():
@@ -205,6 +257,8 @@ def create_user(
         user.set_password(password)
     session.add(user)
     session.flush()
+    if role == Role.TEACHER:
+        add_membership(session, teacher=user, school=organization, actor=actor)
     record_event(
         session,
         actor=actor,
@@ -217,18 +271,31 @@ def create_user(
     return user
 
 
-def update_user(session: Session, *, actor, user, full_name, role, organization, email=None):
-    """Change a user's name, email, role and organization (admin); role changes are audited."""
+def update_user(
+    session: Session, *, actor, user, full_name, role, organization, email=None, confirmed=None
+):
+    """Change a user's name, email, role and organization (admin); role changes are audited.
+
+    A change of school (or of a school-bound role) is explicit: unless `confirmed` is the token
+    of what it ends (placement.school_change), it raises placement.Unconfirmed and writes
+    nothing; confirmed, it ends those things in the same transaction and is audited (a student
+    leaves their class through cohorts.leave_school).
+    """
     errors = check_user(
         session, email=email, full_name=full_name, role=role, organization=organization, user=user
     )
     if errors:
         raise Invalid(errors)
+    change = placement.school_change(session, user=user, role=role, organization=organization)
+    if change.needs_confirmation and confirmed != change.token:
+        raise placement.Unconfirmed(change, stale=confirmed is not None)
+    placement.apply_school_change(session, actor=actor, change=change)
     email = normalize_email(email) if email is not None else user.email
     full_name = (full_name or "").strip()
     old_role = user.role
+    new_school_id = organization.id if organization else None
     user.full_name, user.email, user.role = full_name, email, role
-    user.organization_id = organization.id if organization else None
+    user.organization_id = new_school_id
     session.add(user)
     if old_role != role:
         record_event(

@@ -4,19 +4,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eduplatform import scope
 from eduplatform.auth.access import roles_required
+from eduplatform.config import LANGUAGES
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
-from eduplatform.forms import apply_errors
-from eduplatform.people import service
+from eduplatform.forms import ConfirmForm, apply_errors
+from eduplatform.ids import page_arg
+from eduplatform.people import placement, service, staffing
 from eduplatform.people.forms import (
     ROLE_LABELS,
     OrganizationForm,
+    OrganizationNamesForm,
     UserEditForm,
     UserForm,
     organization_choices,
 )
-from eduplatform.people.models import Role, User
+from eduplatform.people.memberships import schools_of
+from eduplatform.people.models import Organization, Role, User
 
 bp = Blueprint("people", __name__, url_prefix="/admin")
 
@@ -25,7 +30,7 @@ FORM_FIELDS = {"organization": "organization_id"}
 
 
 def _organization(db, raw):
-    return db.get(service.Organization, int(raw)) if raw and raw.isdigit() else None
+    return scope.find("organization", raw, source="form", name="organization_id") if raw else None
 
 
 def _show_errors(form, errors):
@@ -45,7 +50,7 @@ def _refused_by_form(form):
 @roles_required(Role.ADMIN)
 def users():
     db = get_session()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     role = request.args.get("role") if request.args.get("role") in ROLE_LABELS else None
     rows, total = service.list_users(db, search=request.args.get("q"), role=role, page=page)
     return render_template(
@@ -104,7 +109,20 @@ def edit_user(user_id):
     form.organization_id.choices = organization_choices(service.list_organizations(db), "—")
     if form.validate_on_submit():
         try:
-            service.update_user(db, actor=current_user, user=user, **_user_values(db, form))
+            service.update_user(
+                db,
+                actor=current_user,
+                user=user,
+                confirmed=request.form.get("confirm_change"),
+                **_user_values(db, form),
+            )
+        except placement.Unconfirmed as asked:  # a change of school: say what it ends, ask
+            db.rollback()
+            if asked.stale:
+                flash(_("What the change ends has changed meanwhile; check it again."), "warning")
+            return render_template(
+                "people/confirm_school_change.html", form=form, user=user, change=asked.change
+            )
         except Invalid as refused:
             db.rollback()
             _show_errors(form, refused.errors)
@@ -113,7 +131,8 @@ def edit_user(user_id):
             return redirect(url_for("people.users"))
     elif _refused_by_form(form):
         _show_errors(form, service.check_user(db, user=user, **_user_values(db, form)))
-    return render_template("people/user_form.html", form=form, user=user)
+    schools = schools_of(db, user) if user.role == Role.TEACHER else []
+    return render_template("people/user_form.html", form=form, user=user, schools=schools)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -122,6 +141,13 @@ def set_active(user_id):
     db = get_session()
     user = db.get(User, user_id) or abort(404)
     activate = request.form.get("active") == "1"
+    asked = request.form.get("confirm") == "1"
+    if not (activate or asked or not user.active or user.id == current_user.id):
+        return render_template(  # ask once, naming what ends
+            "people/confirm_deactivate_user.html",
+            preview=staffing.deactivation_preview(db, user),
+            form=ConfirmForm(),
+        )
     try:
         service.set_active(db, actor=current_user, user=user, active=activate)
     except Invalid as refused:
@@ -153,6 +179,7 @@ def organizations():
                 country=form.country.data,
                 address=form.address.data,
                 contact=form.contact.data,
+                name_translations=form.names(),
             )
         except Invalid as refused:
             apply_errors(form, refused)
@@ -162,3 +189,27 @@ def organizations():
     return render_template(
         "people/organizations.html", form=form, organizations=service.list_organizations(db)
     )
+
+
+@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organization_names(organization_id):
+    """An organization's name in each language (a Chinese university's Chinese name)."""
+    db = get_session()
+    organization = db.get(Organization, organization_id) or abort(404)
+    names = organization.name_translations or {}
+    form = OrganizationNamesForm(**{f"name_{lang}": names.get(lang, "") for lang in LANGUAGES})
+    if form.validate_on_submit():
+        try:
+            service.set_organization_names(
+                db, actor=current_user, organization=organization, names=form.names()
+            )
+        except Invalid as refused:
+            db.rollback()
+            apply_errors(form, refused)
+        else:
+            flash(_("The names of %(name)s are saved.", name=organization.name), "success")
+            return redirect(url_for("people.organizations"))
+    return render_template(
+        "people/organization_names.html", form=form, organization=organization
+    ), (422 if form.errors else 200)

@@ -23,8 +23,9 @@ from eduplatform.audit.service import record_event
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.people.models import ActivationCode, Role, User
 from eduplatform.people.service import revoke_sessions
+from eduplatform.privacy.readable import readable_record
 from eduplatform.sqltypes import utcnow
-from eduplatform.training.models import SkillsPassport, UnitCompletion
+from eduplatform.training.models import CompletionCriterion, SkillsPassport, UnitCompletion
 
 ARCHIVE_FORMAT = "eduplatform-student-export/1"
 # Hashes of secrets: useless to the person, useful to an attacker holding the archive.
@@ -92,18 +93,36 @@ TABLE_LABELS = {  # in the order the page lists them: the person, learning, exch
     "user_session": _l("Sign-in sessions"),
     "activation_code": _l("Activation codes"),
     "api_token": _l("API tokens"),
+    "account_token": _l("Invitation and password links sent by email"),
     "enrollment": _l("Class enrolments"),
     "unit_completion": _l("Logged units"),
     "certificate": _l("Certificates"),
+    "credential_holder": _l("Identifier in digital badges (random, not the NISN)"),
     "skills_passport": _l("Skills passport and guardian consent"),
+    "placement": _l("PKL: industry work practice at companies"),
+    "journal_entry": _l("Placement journal entries"),
+    "monitoring_visit": _l("Placement monitoring visits recorded"),
+    "placement_assessment": _l("Placement grades given"),
+    "supervisor_link": _l("Supervisor links issued or revoked"),
+    "company": _l("Companies added"),
+    "industry_supervisor": _l("Company supervisors added"),
     "activity_participant": _l("Exchange activities taken part in"),
     "activity_reflection": _l("Exchange reflections"),
     "activity_attachment": _l("Exchange attachments uploaded"),
     "exchange_activity": _l("Exchange activities set up or reported"),
     "partnership": _l("Exchange partnerships set up"),
     "cohort_teacher": _l("Classes taught"),
+    "school_membership": _l("Schools taught at, and teachers added to a school"),
     "module_version": _l("Module versions written or published"),
     "school_feed_key": _l("School calendar addresses created"),
+    "quality_reviewer": _l("Quality reviewer permission, and reviewers named"),
+    "sampling_plan": _l("Sampling plans set"),
+    "quality_sample": _l("Verification decisions sampled by the university"),
+    "quality_review": _l("Reviews of sampled decisions"),
+    "quality_action": _l("Actions from quality reviews"),
+    "quality_dispute": _l("Teachers' decisions disputed"),
+    "notification": _l("Notifications"),
+    "notification_setting": _l("Notification settings"),
     "audit_event": _l("Audit log entries"),
 }
 
@@ -157,10 +176,12 @@ def _related(session, held):
     return related
 
 
-def export_student(session, *, actor, student):
+def export_student(session, *, actor, student, readable=None):
     """The zip archive of everything held about the student (JSON per table and the photos).
 
-    Records a `student.exported` event and commits; returns the archive's bytes.
+    `readable(record)` -> (file name, bytes), when given, writes the same information as a
+    document for people (see privacy.readable) next to the machine-readable files. Records a
+    `student.exported` event and commits; returns the archive's bytes.
     """
     _check_student(student)
     held = _rows_referencing(session, student)
@@ -173,6 +194,9 @@ def export_student(session, *, actor, student):
             archive.writestr(f"{name}.json", _dump(rows))
         for name, rows in sorted(_related(session, held).items()):
             archive.writestr(f"related/{name}.json", _dump(rows))
+        completion_ids = [c["id"] for c in held.get(UnitCompletion.__tablename__, [])]
+        archive.writestr("completion_criterion.json", _dump(_ticks(session, completion_ids)))
+        photo_files = {}
         for completion in held.get(UnitCompletion.__tablename__, []):
             stored = completion["photo_name"]
             path = uploads.upload_dir() / Path(stored).name if stored else None
@@ -180,6 +204,11 @@ def export_student(session, *, actor, student):
                 archive_name = f"photos/{completion['id']}-{path.name}"
                 archive.write(path, archive_name)
                 photos.append(archive_name)
+                photo_files[completion["id"]] = archive_name
+        document = None
+        if readable is not None:
+            document, content = readable(readable_record(session, student, photo_files))
+            archive.writestr(document, content)
         manifest = {
             "format": ARCHIVE_FORMAT,
             "student_id": student.id,
@@ -188,6 +217,7 @@ def export_student(session, *, actor, student):
             "tables": {"user": 1, **{name: len(rows) for name, rows in held.items()}},
             "photos": photos,
             "withheld_columns": sorted(WITHHELD_COLUMNS),
+            "readable": document,
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
     record_event(
@@ -199,6 +229,15 @@ def export_student(session, *, actor, student):
     )
     session.commit()
     return buffer.getvalue()
+
+
+def _ticks(session, completion_ids):
+    """The reviewers' ticks of the assessment criteria of these records."""
+    if not completion_ids:
+        return []
+    table = CompletionCriterion.__table__
+    query = select_rows(table).where(table.c.completion_id.in_(completion_ids))
+    return [_row(r) for r in session.exec(query.order_by(table.c.completion_id, table.c.number))]
 
 
 def _check_student(student):
@@ -224,10 +263,11 @@ def anonymised_name(student_id):
 def anonymise_student(session, *, actor, student, reason=""):
     """Remove what identifies the student; keep records the programme's figures count.
 
-    Name becomes "Anonymised student #<id>"; email, NISN, gender, birth date, password, sessions,
-    activation codes, API tokens, evidence photos, notes, feedback, reflections and the guardian's
-    name go; the account is deactivated and the passport turned off. Enrolments, logged units,
-    certificates and exchange hours stay. Records `student.anonymised` and commits.
+    Name becomes "Anonymised student #<id>"; email, NISN, gender, birth date and place, the
+    school's student number, password, sessions, activation codes, API tokens, notifications,
+    evidence photos, notes, feedback, reflections and the guardian's name go; the account is
+    deactivated and the passport turned off. Enrolments, logged units, certificates and exchange
+    hours stay. Records `student.anonymised` and commits.
     """
     _check_student(student)
     reason = (reason or "").strip()
@@ -246,6 +286,8 @@ def anonymise_student(session, *, actor, student, reason=""):
     student.nisn = None
     student.gender = None
     student.birth_date = None
+    student.birth_place = None
+    student.student_number = None
     student.password_hash = None
     student.active = False
     session.add(student)
@@ -276,6 +318,21 @@ def _clear_training_records(session, student):
         completion.note = ""
         completion.feedback = None
         session.add(completion)
+    from eduplatform.placements.models import JournalEntry
+    from eduplatform.quality.models import QualityDispute
+
+    for dispute in session.exec(
+        select(QualityDispute).where(QualityDispute.student_id == student.id)
+    ):
+        dispute.reason = ""  # their words, like the notes; the dispute's outcome stays
+        session.add(dispute)
+
+    for entry in session.exec(select(JournalEntry).where(JournalEntry.student_id == student.id)):
+        if entry.photo_name:
+            photos.append(entry.photo_name)
+        entry.photo_name = entry.photo_mime_type = entry.photo_size = None
+        entry.activities = ""
+        session.add(entry)
     passport = session.get(SkillsPassport, student.id)
     if passport is not None:
         passport.enabled = False
@@ -288,8 +345,9 @@ def _clear_training_records(session, student):
 def _clear_personal_rows(session, student):
     from eduplatform.api.models import ApiToken
     from eduplatform.exchange.models import ActivityReflection
+    from eduplatform.notifications.models import Notification, NotificationSetting
 
-    for model in (ActivationCode, ApiToken, ActivityReflection):
+    for model in (ActivationCode, ApiToken, ActivityReflection, Notification, NotificationSetting):
         session.exec(delete(model).where(model.user_id == student.id))
 
 

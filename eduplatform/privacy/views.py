@@ -1,18 +1,28 @@
 """Admin pages for one student's data: what is held, the export, anonymisation."""
 
+from babel.dates import get_timezone_name
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eduplatform.auth.access import roles_required
+from eduplatform.clock import school_zone
+from eduplatform.config import LANGUAGES
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
+from eduplatform.i18n import person_name
 from eduplatform.people.models import Organization, Role, User
 from eduplatform.privacy import service
-from eduplatform.privacy.forms import AnonymiseForm
+from eduplatform.privacy.forms import AnonymiseForm, ExportForm
+from eduplatform.sqltypes import utcnow
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin/students")
+
+
+def _default_language(student):
+    return student.locale if student.locale in LANGUAGES else "id"
 
 
 def _student_or_404(db, student_id):
@@ -30,8 +40,11 @@ def student(student_id):
     counts = service.held_counts(db, student)
     counts = sorted(counts, key=lambda count: service.table_order(count[0]))
     held = [(service.table_label(name), rows) for name, rows in counts]
+    form = ExportForm(language=_default_language(student))
+    form.language.choices = list(LANGUAGES.items())
     return render_template(
         "privacy/student.html",
+        export_form=form,
         student=student,
         school=db.get(Organization, student.organization_id) if student.organization_id else None,
         held=held,
@@ -45,7 +58,23 @@ def export(student_id):
     """Everything held about the student as one zip (a POST: the export is audited)."""
     db = get_session()
     student = _student_or_404(db, student_id)
-    archive = service.export_student(db, actor=current_user, student=student)
+    form = ExportForm()
+    form.language.choices = list(LANGUAGES.items())
+    language = form.language.data if form.language.data in LANGUAGES else _default_language(student)
+
+    def readable(record):
+        with force_locale(language):
+            html = render_template(
+                "privacy/readable.html",
+                record=record,
+                language=language,
+                exported_by=current_user,
+                exported_at=utcnow(),
+                time_zone=get_timezone_name(school_zone(), locale=language),
+            )
+        return f"student-{student.id}-data-{language}.html", html.encode()
+
+    archive = service.export_student(db, actor=current_user, student=student, readable=readable)
     response = make_response(archive)
     response.mimetype = "application/zip"
     response.headers["Content-Disposition"] = (
@@ -83,5 +112,5 @@ def anonymise(student_id):
         "privacy/anonymise.html",
         student=student,
         form=form,
-        anonymised_name=service.anonymised_name(student.id),
+        anonymised_name=person_name(service.anonymised_name(student.id)),
     ), (422 if form.errors or form.form_errors else 200)

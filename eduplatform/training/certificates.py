@@ -10,6 +10,7 @@ from sqlmodel import col, func, or_, select
 from eduplatform.audit.service import record_event
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.people.memberships import school_filter, school_ids
 from eduplatform.people.models import Organization, OrgKind, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.models import Certificate, CompletionStatus, UnitCompletion
@@ -41,7 +42,6 @@ def issue_certificate(session, *, actor, student_id, version_id, cohort):
         version_id=version_id,
         school_id=cohort.school_id,
         cohort_id=cohort.id,
-        identity_salt=secrets.token_hex(16),
     )
     session.add(certificate)
     session.flush()
@@ -148,7 +148,7 @@ def can_see_certificate(actor, certificate):
     if actor.role == Role.STUDENT:
         return certificate.student_id == actor.id
     if actor.role == Role.TEACHER:
-        return certificate.school_id == actor.organization_id
+        return certificate.school_id in school_ids(actor)
     return False
 
 
@@ -163,7 +163,7 @@ def list_certificates(session, *, actor, search=None, page=1, per_page=50):
     if actor.role == Role.STUDENT:
         query = query.where(Certificate.student_id == actor.id)
     elif actor.role == Role.TEACHER:
-        query = query.where(Certificate.school_id == actor.organization_id)
+        query = query.where(school_filter(Certificate.school_id, school_ids(actor, session)))
     elif actor.role not in (Role.OFFICE, Role.ADMIN):
         return [], 0
     if search:

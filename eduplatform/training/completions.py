@@ -1,23 +1,27 @@
 """Students log the practical units they did: the rules every interface (web, API) obeys."""
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 
 from eduplatform import uploads
 from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today  # noqa: F401 - used here and re-exported
-from eduplatform.curriculum.service import cohort_version
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.i18n import translated
-from eduplatform.people.models import Cohort, Role
+from eduplatform.people.memberships import school_ids
+from eduplatform.people.models import Cohort, Enrollment, EnrollmentStatus, Role, User
 from eduplatform.training.models import CompletionStatus, UnitCompletion
 from eduplatform.training.progress import (
     LockReason,
     UnitState,
-    active_enrollment,
+    cohort_modules,
     unit_context,
     unit_progress,
 )
@@ -25,6 +29,8 @@ from eduplatform.training.signals import completion_logged
 
 MAX_NOTE = 1000
 MAX_HOURS = Decimal("24")
+# A UUID (36 characters) as the phone makes it, or any client's own scheme of that shape.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def unit_label(unit):
@@ -63,7 +69,7 @@ def _field_errors(*, performed_on, hours, note, enrolled_on, today):
                 "field": "performed_on",
                 "message": _l(
                     "The date cannot be before you joined the class (%(date)s).",
-                    date=enrolled_on.isoformat(),
+                    date=LazyString(format_date, enrolled_on, "long"),
                 ),
             }
         )
@@ -90,10 +96,12 @@ def _open_record_conflict(progress):
 
 def student_cohort(session, student):
     """(enrollment, cohort) of the student's active class, or (None, None)."""
-    enrollment = active_enrollment(session, student.id)
-    if enrollment is None:
-        return None, None
-    return enrollment, session.get(Cohort, enrollment.cohort_id)
+    row = session.exec(
+        select(Enrollment, Cohort)
+        .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
+        .where(Enrollment.student_id == student.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def unit_in_cohort(session, cohort, unit):
@@ -101,11 +109,24 @@ def unit_in_cohort(session, cohort, unit):
     version, module = unit_context(session, unit)
     if cohort is None or module.program_id != cohort.program_id:
         return False
-    followed = cohort_version(session, cohort=cohort, module=module)
-    return followed is not None and followed.id == version.id
+    return any(
+        followed is not None and followed.id == version.id
+        for _module, followed in cohort_modules(session, cohort)
+    )
 
 
-def log_completion(session, *, actor, unit, performed_on, hours, note, photo=None, today=None):
+def log_completion(
+    session,
+    *,
+    actor,
+    unit,
+    performed_on,
+    hours,
+    note,
+    photo=None,
+    today=None,
+    idempotency_key=None,
+):
     """Record that the student did a unit; checks the unit's rules, stores the optional photo.
 
     `photo` is an uploaded stream (or None). Raises Invalid for bad input or a locked unit and
@@ -147,6 +168,7 @@ def log_completion(session, *, actor, unit, performed_on, hours, note, photo=Non
         performed_on=performed_on,
         hours=hours,
         note=note,
+        idempotency_key=idempotency_key,
     )
     if stored:
         _set_photo(completion, stored)
@@ -171,6 +193,61 @@ def log_completion(session, *, actor, unit, performed_on, hours, note, photo=Non
         uploads.remove(stored.name if stored else None)
         raise
     return completion
+
+
+def parse_idempotency_key(raw):
+    """The client's key for one entry as stored, None when it sent none; Invalid if malformed."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    key = str(raw).strip()
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise Invalid.field(
+            "idempotency_key",
+            _l("The entry's key must be 8 to 64 letters, digits, dashes or underscores."),
+        )
+    return key
+
+
+def completion_by_key(session, *, student, key):
+    """The student's own record sent with this key, or None: never another student's."""
+    return session.exec(
+        select(UnitCompletion).where(
+            UnitCompletion.student_id == student.id, UnitCompletion.idempotency_key == key
+        )
+    ).first()
+
+
+def _sent_before(session, *, actor, unit, key):
+    earlier = completion_by_key(session, student=actor, key=key)
+    if earlier is not None and earlier.unit_id != unit.id:
+        raise Invalid.field(
+            "idempotency_key", _l("This entry's key was already used for another unit.")
+        )
+    return earlier
+
+
+def log_completion_once(session, *, actor, unit, idempotency_key, **fields):
+    """log_completion, at most once per key: (record, True) when it made the record, or
+    (the record made by an earlier send of the same entry, False).
+
+    A phone that lost the answer, or sends its offline queue again, repeats the key; two sends
+    racing each other meet at the unique (student, key) index and the loser finds the winner's
+    record. Without a key it is log_completion.
+    """
+    key = parse_idempotency_key(idempotency_key)
+    if key is None:
+        return log_completion(session, actor=actor, unit=unit, **fields), True
+    earlier = _sent_before(session, actor=actor, unit=unit, key=key)
+    if earlier is not None:
+        return earlier, False
+    try:
+        record = log_completion(session, actor=actor, unit=unit, idempotency_key=key, **fields)
+    except Conflict:
+        earlier = _sent_before(session, actor=actor, unit=unit, key=key)
+        if earlier is None:
+            raise
+        return earlier, False
+    return record, True
 
 
 def _photo_errors(photo):
@@ -216,5 +293,9 @@ def can_see_completion(session, actor, completion):
         return completion.student_id == actor.id
     if actor.role == Role.TEACHER:
         cohort = session.get(Cohort, completion.cohort_id)
-        return cohort is not None and cohort.school_id == actor.organization_id
+        if cohort is None or cohort.school_id not in school_ids(actor, session):
+            return False
+        # A student who moved to another school is no longer the old school's to review.
+        student = session.get(User, completion.student_id)
+        return student is not None and student.organization_id == cohort.school_id
     return False

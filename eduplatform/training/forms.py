@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from eduplatform.forms import Form
@@ -28,13 +35,34 @@ class LogUnitForm(Form):
         ),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
+    # The entry's own key (made when the form is shown, or by the phone's offline queue):
+    # sending the same entry twice makes one record.
+    idempotency_key = HiddenField()
+    # The account that made a queued entry, when the phone's offline queue sends it.
+    owner = HiddenField()
 
 
 class ReviewForm(Form):
+    # The unit's assessment criteria by number; the template lists them with their texts.
+    criteria = SelectMultipleField(_l("Assessment criteria"), coerce=int, validate_choice=False)
     feedback = TextAreaField(
         _l("Feedback for the student"),
         description=_l("Required when you reject."),
         render_kw={"maxlength": 1000, "rows": 3},
+    )
+    override_reason = TextAreaField(
+        _l("Reason to approve anyway"),
+        description=_l(
+            "Needed only when you verify with a criterion not ticked, for example: shown to me "
+            "in the workshop, the photo does not show it."
+        ),
+        render_kw={"maxlength": 500, "rows": 2},
+    )
+
+
+class BulkApproveForm(Form):
+    criteria_checked = BooleanField(
+        _l("Each of these records meets every assessment criterion of its unit.")
     )
 
 

@@ -43,6 +43,15 @@ class UnitCompletion(SQLModel, table=True):
             postgresql_where=text(OPEN_STATUSES),
         ),
         Index("ix_unit_completion_status_created", "status", "created_at"),
+        # The student's phone names each entry once (a key it makes): sending it again, after a
+        # lost answer or from the offline queue, finds this record instead of making another.
+        # Per student: one student's key says nothing about another's records.
+        Index(
+            "uq_unit_completion_idempotency_key",
+            "student_id",
+            "idempotency_key",
+            unique=True,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -61,7 +70,29 @@ class UnitCompletion(SQLModel, table=True):
     )
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feedback: str | None = Field(default=None, max_length=1000)
+    # Why the reviewer verified the record although not every assessment criterion was ticked.
+    criteria_override: str | None = Field(default=None, max_length=500)
+    idempotency_key: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CompletionCriterion(SQLModel, table=True):
+    """The reviewer's tick for one of the unit's assessment criteria, kept with the review.
+
+    `number` is the criterion's place in the unit's list (1 = first); a published unit is
+    frozen, so the number always names the same criterion.
+    """
+
+    __tablename__ = "completion_criterion"
+    __table_args__ = (CheckConstraint("number >= 1", name="ck_completion_criterion_number"),)
+
+    completion_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("unit_completion.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    number: int = Field(primary_key=True)
+    met: bool
 
 
 class Certificate(SQLModel, table=True):
@@ -84,8 +115,6 @@ class Certificate(SQLModel, table=True):
     version_id: int = Field(sa_column=_fk("module_version.id", "RESTRICT"))
     school_id: int = Field(sa_column=_fk("organization.id", "RESTRICT"))
     cohort_id: int | None = Field(default=None, sa_column=_fk("cohort.id", "SET NULL", True))
-    # Salt of the hashed student identity in the Open Badges credential.
-    identity_salt: str = Field(max_length=32)
     issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_by_id: int | None = Field(

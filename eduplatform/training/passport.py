@@ -7,7 +7,7 @@ it on again makes a new link.
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from eduplatform.audit.service import record_event
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Invalid
+from eduplatform.people.memberships import school_ids
 from eduplatform.people.models import Organization, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.models import (
@@ -59,7 +60,7 @@ def record_consent(session, *, actor, student, guardian_name, relationship, conf
         )
     if actor.role not in (Role.TEACHER, Role.ADMIN):
         raise Invalid.field(None, _l("You cannot record consent for this student."))
-    if actor.role == Role.TEACHER and actor.organization_id != student.organization_id:
+    if actor.role == Role.TEACHER and student.organization_id not in school_ids(actor, session):
         raise Invalid.field(None, _l("You cannot record consent for this student."))
     guardian_name = (guardian_name or "").strip()
     relationship = (relationship or "").strip()
@@ -124,12 +125,18 @@ def disable_passport(session, *, actor):
     return passport
 
 
+# Other areas add what the passport lists (placements: finished industry placements) without
+# training importing them: name -> function(session, student) returning a list.
+PASSPORT_SECTIONS = {}
+
+
 @dataclass
 class PublicPassport:
     student: User
     school: Organization | None
     units: list  # (completion, unit, module, version)
     certificates: list  # (certificate, module, version)
+    sections: dict = field(default_factory=dict)  # from PASSPORT_SECTIONS
 
     @property
     def total_hours(self):
@@ -167,4 +174,7 @@ def public_passport(session, slug):
         .order_by(Certificate.issued_at)
     ).all()
     school = session.get(Organization, student.organization_id) if student.organization_id else None
-    return PublicPassport(student=student, school=school, units=units, certificates=certificates)
+    sections = {name: find(session, student) for name, find in PASSPORT_SECTIONS.items()}
+    return PublicPassport(
+        student=student, school=school, units=units, certificates=certificates, sections=sections
+    )

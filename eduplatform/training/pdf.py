@@ -1,7 +1,7 @@
 """The printable certificate: A4 landscape PDF with a QR code of its public verification page."""
 
 import io
-import re
+import json
 
 import segno
 from flask_babel import format_date, format_decimal
@@ -9,74 +9,34 @@ from flask_babel import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from eduplatform.i18n import translated
+from eduplatform.pdf import fonts, pdfa
 
-CJK_FONT = "STSong-Light"  # a CID font every PDF reader has: no font file to ship
 BRAND = HexColor("#0b6e4f")
 MUTED = HexColor("#5b6573")
 ACCENT = HexColor("#f2a900")
 INK = HexColor("#1c2430")
 
 
-def _register_fonts():
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-
-
-def _is_cjk(char):
-    return ord(char) >= 0x2E80  # CJK radicals, punctuation, kana, ideographs, full-width forms
-
-
-TOKENS = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+")
-
-
 class _Page:
-    """Draws text in runs: Latin in Helvetica, Chinese in the CID font, wrapped by width."""
+    """Writes text in the embedded fonts, wrapped and centred on the page's width."""
 
     def __init__(self, pdf, width):
         self.pdf = pdf
         self.width = width
 
-    @staticmethod
-    def runs(text, bold=False):
-        latin = "Helvetica-Bold" if bold else "Helvetica"
-        found = []
-        for char in text:
-            font = CJK_FONT if _is_cjk(char) else latin
-            if found and found[-1][0] == font:
-                found[-1][1] += char
-            else:
-                found.append([font, char])
-        return found
-
     def measure(self, text, size, bold=False):
-        return sum(stringWidth(t, f, size) for f, t in self.runs(text, bold))
-
-    def wrap(self, text, size, bold, max_width):
-        lines, line = [], ""
-        for token in TOKENS.findall(text):
-            if line and self.measure(line + token, size, bold) > max_width:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
-        return [*lines, line.rstrip()] if line.strip() or not lines else lines
+        return fonts.width(text, size, bold)
 
     def write(self, x, y, text, size, *, bold=False, colour=None):
         self.pdf.setFillColor(colour or INK)
-        for font, part in self.runs(text, bold):
-            self.pdf.setFont(font, size)
-            self.pdf.drawString(x, y, part)
-            x += stringWidth(part, font, size)
+        fonts.draw(self.pdf, x, y, text, size, bold)
 
     def centred(self, y, text, size, *, bold=False, colour=None):
         """Draw wrapped, centred lines; returns the y below them."""
-        for line in self.wrap(text, size, bold, self.width - 160):
+        for line in fonts.wrap(text, size, self.width - 160, bold):
             x = (self.width - self.measure(line, size, bold)) / 2
             self.write(x, y, line, size, bold=bold, colour=colour)
             y -= size * 1.3
@@ -89,16 +49,16 @@ def qr_png(url):
     return buffer.getvalue()
 
 
-def certificate_pdf(view, *, verify_url, locale):
-    """The certificate as PDF bytes, in the request's language."""
-    _register_fonts()
+def certificate_pdf(view, *, verify_url, locale, credential, signed_credential):
+    """The certificate as PDF/A-3 bytes in the request's language, carrying its credential:
+    the Open Badges JSON (what it states) and its signed form (what a verifier checks)."""
+    fonts.register()
     width, height = landscape(A4)
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=1)
+    pdf = canvas.Canvas(
+        buffer, pagesize=(width, height), pageCompression=1, initialFontName=fonts.REGULAR
+    )
     title = translated(view.version.title, locale) or view.module.code
-    pdf.setTitle(_("Certificate %(code)s", code=view.code))
-    pdf.setAuthor(view.school.name)
-    pdf.setSubject(f"{view.module.code} {title}")
 
     pdf.setStrokeColor(BRAND)
     pdf.setLineWidth(6)
@@ -150,10 +110,34 @@ def certificate_pdf(view, *, verify_url, locale):
     pdf.drawImage(ImageReader(io.BytesIO(qr_png(verify_url))), qr_x, qr_y, qr_size, qr_size)
     note = _("Scan to check this certificate")
     page.write(qr_x + (qr_size - page.measure(note, 8)) / 2, qr_y - 10, note, 8, colour=MUTED)
-    pdf.setFillColor(MUTED)
-    pdf.setFont("Helvetica", 7)
-    pdf.drawCentredString(qr_x + qr_size / 2, qr_y - 20, verify_url)
+    page.write(qr_x + (qr_size - page.measure(verify_url, 7)) / 2, qr_y - 20, verify_url, 7,
+               colour=MUTED)  # fmt: skip
 
     pdf.showPage()
     pdf.save()
-    return buffer.getvalue()
+    return pdfa.archival(
+        buffer.getvalue(),
+        title=_("Certificate %(code)s", code=view.code),
+        author=view.school.name,
+        subject=f"{view.module.code} {title}",
+        language=locale,
+        attachments=[
+            pdfa.Attachment(
+                name=f"credential-{view.code}.json",
+                data=json.dumps(credential, ensure_ascii=False, indent=2).encode(),
+                mime_type="application/json",
+                description=_("This certificate's Open Badges 3.0 credential"),
+                relationship="Data",
+            ),
+            pdfa.Attachment(
+                name=f"credential-{view.code}.jwt",
+                data=signed_credential.encode(),
+                mime_type="application/vc+jwt",
+                description=_(
+                    "The same credential signed by the platform (VC-JWT): check it against "
+                    "the key published at /.well-known/jwks.json"
+                ),
+                relationship="Alternative",
+            ),
+        ],
+    )

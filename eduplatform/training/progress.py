@@ -9,12 +9,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
+from flask import current_app, has_app_context
 from sqlmodel import col, select
 
-from eduplatform.curriculum.models import Module, ModuleVersion, Unit, UnitPrerequisite
-from eduplatform.curriculum.service import cohort_version, program_modules
-from eduplatform.people.models import Enrollment, EnrollmentStatus
+from eduplatform.curriculum.models import (
+    Module,
+    ModuleVersion,
+    Unit,
+    UnitPrerequisite,
+    VersionStatus,
+)
+from eduplatform.curriculum.service import (
+    cohort_version,
+    current_version,
+    load_cohort_pins,
+    program_modules,
+)
+from eduplatform.dashboard.cache import RenderCache
+from eduplatform.people.models import CohortModuleVersion, Enrollment, EnrollmentStatus
 from eduplatform.training.models import Certificate, CompletionStatus, UnitCompletion
 
 # The module whose units every safety-critical unit elsewhere requires.
@@ -49,6 +63,9 @@ class UnitProgress:
 
 @dataclass
 class ModuleProgress:
+    """A module's units in the version the student follows (read, never changed: the counts
+    below are computed once)."""
+
     module: Module
     version: ModuleVersion | None
     units: list[UnitProgress]
@@ -58,19 +75,43 @@ class ModuleProgress:
     def total(self):
         return len(self.units)
 
-    @property
+    @cached_property
     def verified(self):
         return sum(1 for u in self.units if u.state == UnitState.VERIFIED)
 
-    @property
+    @cached_property
     def waiting(self):
         """Units logged and waiting for the teacher's review."""
         return sum(1 for u in self.units if u.state == UnitState.SUBMITTED)
 
-    @property
+    @cached_property
     def rejected(self):
         """Units the teacher rejected, to be logged again."""
         return sum(1 for u in self.units if u.state == UnitState.REJECTED)
+
+    @cached_property
+    def locked(self):
+        """Whether nothing of the module can be done yet: every unit not verified is locked."""
+        left = [u for u in self.units if u.state != UnitState.VERIFIED]
+        return bool(left) and all(u.state == UnitState.LOCKED for u in left)
+
+    @cached_property
+    def lock_reason(self):
+        """SAFETY when the high-voltage safety rule locks it, else PREREQUISITES."""
+        reasons = {u.reason for u in self.units if u.state == UnitState.LOCKED}
+        return LockReason.SAFETY if LockReason.SAFETY in reasons else LockReason.PREREQUISITES
+
+    @cached_property
+    def missing(self):
+        """The units outside this module that must be verified before it opens, in order."""
+        own = {u.unit.id for u in self.units}
+        found = {}
+        for progress in self.units:
+            if progress.state == UnitState.LOCKED:
+                for unit in progress.missing:
+                    if unit.id not in own:
+                        found.setdefault(unit.id, unit)
+        return list(found.values())
 
     @property
     def needs_attention(self):
@@ -103,21 +144,183 @@ def active_enrollment(session, student_id):
 
 
 def cohort_modules(session, cohort):
-    """(module, version followed or None) for every module of the cohort's program, in order."""
+    """(module, version followed or None) for every module offered to the cohort, in order.
+
+    Offered: the program's shared modules and the cohort's school's own. Where the school has
+    adapted a shared module, the cohort follows one of the two in the original's place (see
+    followed_module).
+    """
+    return _cohort_modules(session, cohort)[0]
+
+
+def _cohort_modules(session, cohort):
+    """(cohort_modules(), every module offered, adaptations not yet resolved)."""
     if cohort is None or cohort.program_id is None:
-        return []
-    return [
-        (module, cohort_version(session, cohort=cohort, module=module))
-        for module in program_modules(session, program_id=cohort.program_id)
-    ]
+        return [], []
+    modules = program_modules(session, program_id=cohort.program_id, school_id=cohort.school_id)
+    pins = load_cohort_pins(session, cohort.id)
+    listed = {m.id for m in modules}
+    adaptations = {m.adapted_from_id: m for m in modules if m.school_id and m.adapted_from_id}
+    chosen = []
+    for module in modules:
+        if module.school_id and module.adapted_from_id in listed:
+            continue  # takes its original's place, or not at all
+        if module.id in adaptations:
+            module = followed_module(session, cohort, module, adaptations[module.id])
+        chosen.append((module, cohort_version(session, cohort=cohort, module=module)))
+    del pins  # held until here: cohort_version() found them in the session
+    return chosen, modules
+
+
+def followed_module(session, cohort, original, adaptation):
+    """Which of a shared module and its adaptation by the cohort's school the cohort follows.
+
+    A class keeps what it started on: the adaptation once it follows it; the original when its
+    students have logged work in it. A class that has not started either follows the
+    adaptation as soon as the adaptation has a published version.
+    """
+    pins = {
+        pin.module_id: pin
+        for pin in session.exec(
+            select(CohortModuleVersion).where(
+                CohortModuleVersion.cohort_id == cohort.id,
+                col(CohortModuleVersion.module_id).in_([original.id, adaptation.id]),
+            )
+        )
+    }
+    if adaptation.id in pins:
+        return adaptation
+    if original.id in pins and _started(session, cohort, pins[original.id].version_id):
+        return original
+    if current_version(session, adaptation) is not None:
+        return adaptation
+    return original
+
+
+def _started(session, cohort, version_id):
+    """Whether the cohort's students logged any unit of this version."""
+    return (
+        session.exec(
+            select(UnitCompletion.id)
+            .join(Unit, col(Unit.id) == UnitCompletion.unit_id)
+            .where(UnitCompletion.cohort_id == cohort.id, Unit.version_id == version_id)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def safety_version(session, cohort):
-    """The version of the high-voltage safety module the cohort follows (None if there is none)."""
+    """The version of the high-voltage safety module the cohort follows (None if there is none);
+    its school's adaptation of it when the cohort follows that."""
     module = session.exec(select(Module).where(Module.code == SAFETY_MODULE_CODE)).first()
     if module is None:
         return None
+    adaptation = session.exec(
+        select(Module).where(
+            Module.adapted_from_id == module.id, Module.school_id == cohort.school_id
+        )
+    ).first()
+    if adaptation is not None:
+        module = followed_module(session, cohort, module, adaptation)
     return cohort_version(session, cohort=cohort, module=module)
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenUnit:
+    """A unit of a published or retired version as this process read it once (read-only: its
+    texts are shared by every request that shows the version)."""
+
+    id: int
+    version_id: int
+    code: str
+    position: int
+    title: dict
+    outcomes: list
+    task: dict
+    criteria: list
+    theory_hours: Decimal
+    practice_hours: Decimal
+    safety_critical: bool
+    alignment: list
+
+    @classmethod
+    def of(cls, unit):
+        return cls(**{name: getattr(unit, name) for name in cls.__slots__})
+
+
+@dataclass(frozen=True, slots=True)
+class VersionUnits:
+    """A version's units in order and each one's prerequisites ({unit id: [required ids]})."""
+
+    units: tuple
+    prerequisites: dict
+
+
+def frozen(version):
+    """Whether a version can no longer change: published or retired (a draft still can)."""
+    return version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
+
+
+def version_key(version):
+    """What names a frozen version's content in a per-process cache. Its id would do, since a
+    published version is never edited or deleted; the publication's time and content hash
+    guard against a database replaced under a running worker (a restore with --force)."""
+    return (version.id, version.published_at, version.content_hash)
+
+
+# Frozen versions' units per process: a hundred versions at about 60 KB each at most.
+FROZEN_VERSIONS = 128
+
+
+def _frozen_cache():
+    if not has_app_context():
+        return None
+    return current_app.extensions.setdefault(
+        "training.frozen_versions", RenderCache(size=FROZEN_VERSIONS)
+    )
+
+
+def version_units(session, versions):
+    """{version id: VersionUnits} for these versions. A frozen version's units are read once
+    per process and then shared (FrozenUnit); a draft's are read every time (Unit rows)."""
+    cache = _frozen_cache()
+    found, missing = {}, []
+    for version in versions:
+        cached = None
+        if cache is not None and frozen(version):
+            cached = cache.get(version_key(version))
+        if cached is None:
+            missing.append(version)
+        else:
+            found[version.id] = cached
+    if missing:
+        units = units_by_version(session, [v.id for v in missing])
+        prerequisites = _prerequisites(session, [u.id for v in missing for u in units[v.id]])
+        for version in missing:
+            rows = units[version.id]
+            keep = frozen(version) and cache is not None
+            entry = VersionUnits(
+                units=tuple(FrozenUnit.of(u) for u in rows) if keep else tuple(rows),
+                prerequisites={u.id: tuple(prerequisites[u.id]) for u in rows},
+            )
+            if keep:
+                cache.put(version_key(version), entry)
+            found[version.id] = entry
+    return found
+
+
+def _safety_among(modules, offered):
+    """The version of the high-voltage safety module the cohort follows, as safety_version()
+    finds it, when the cohort's program offers that module (the cohort then follows it or its
+    school's adaptation among `modules`); False when the program does not offer it."""
+    original = next((m for m in offered if m.code == SAFETY_MODULE_CODE), None)
+    if original is None:
+        return False
+    for module, version in modules:
+        if module.id == original.id or (module.school_id and module.adapted_from_id == original.id):
+            return version
+    return False
 
 
 def units_by_version(session, version_ids):
@@ -164,13 +367,18 @@ def _completions(session, student_ids, unit_ids):
 class _Rules:
     """Everything needed to tell units' states, loaded once for many students and units."""
 
-    def __init__(self, session, cohort, units, student_ids):
-        self.safety = safety_version(session, cohort)
-        self.safety_units = (
-            units_by_version(session, [self.safety.id])[self.safety.id] if self.safety else []
-        )
+    def __init__(self, session, cohort, units, student_ids, *, loaded=None):
+        """loaded: (the safety version, its units, the prerequisites of `units`) when the
+        caller has them already."""
+        if loaded is None:
+            self.safety = safety_version(session, cohort)
+            self.safety_units = (
+                units_by_version(session, [self.safety.id])[self.safety.id] if self.safety else []
+            )
+            self.prerequisites = _prerequisites(session, [u.id for u in units])
+        else:
+            self.safety, self.safety_units, self.prerequisites = loaded
         self.units_by_id = {u.id: u for u in [*units, *self.safety_units]}
-        self.prerequisites = _prerequisites(session, [u.id for u in units])
         missing_ids = {r for reqs in self.prerequisites.values() for r in reqs}
         missing_ids -= set(self.units_by_id)
         if missing_ids:  # prerequisites are in the same version, but stay safe
@@ -216,10 +424,25 @@ class _Rules:
 
 def student_progress(session, *, student_id, cohort):
     """A ModuleProgress for each module of the cohort's program, in the versions it follows."""
-    modules = cohort_modules(session, cohort)
-    versions = [v.id for _m, v in modules if v is not None]
-    units = units_by_version(session, versions)
-    rules = _Rules(session, cohort, [u for vs in units.values() for u in vs], [student_id])
+    modules, offered = _cohort_modules(session, cohort)
+    versions = [v for _m, v in modules if v is not None]
+    content = version_units(session, versions)
+    safety = _safety_among(modules, offered)
+    if safety is False:  # the safety module is not in the cohort's program: look it up
+        safety = safety_version(session, cohort)
+    if safety is not None and safety.id not in content:
+        content.update(version_units(session, [safety]))
+    units = {version_id: entry.units for version_id, entry in content.items()}
+    prerequisites = {}
+    for entry in content.values():
+        prerequisites.update(entry.prerequisites)
+    rules = _Rules(
+        session,
+        cohort,
+        [u for v in versions for u in units[v.id]],
+        [student_id],
+        loaded=(safety, list(units[safety.id]) if safety else [], prerequisites),
+    )
     verified = rules.verified_ids(student_id)
     certificates = {
         c.version_id: c

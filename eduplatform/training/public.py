@@ -3,14 +3,20 @@
 import re
 from urllib.parse import unquote
 
+import segno
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
+from eduplatform.credentials import documents as credential_documents
+from eduplatform.credentials import service as credentials
+from eduplatform.credentials import status
+from eduplatform.credentials.jsonld import OB_V3, VC_V2
 from eduplatform.db import get_session
 from eduplatform.extensions import limiter
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.training import service
 from eduplatform.training.certificates import CODE_LENGTH
-from eduplatform.training.credentials import CONTEXTS
+from eduplatform.training.signals import endorsements_of
+from eduplatform.urls import public_url
 
 bp = Blueprint("public", __name__)
 
@@ -65,25 +71,62 @@ def lookup():
     return render_template("training/verify_lookup.html", raw="", problem=None)
 
 
+def wants_json():
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def verification(db, certificate, code):
+    """The machine-readable answer of /verify/<code>: valid, revoked or unknown."""
+    if certificate is None:
+        return {"status": "unknown", "code": code}
+    list_id, index, _subject = credentials.credential_rows(db, certificate)
+    result = {
+        "status": "valid" if certificate.valid else "revoked",
+        "code": certificate.code,
+        "id": public_url("public.certificate", code=certificate.code),
+        "issued_at": credential_documents.timestamp(certificate.issued_at),
+        "revoked_at": certificate.revoked_at
+        and credential_documents.timestamp(certificate.revoked_at),
+        "credentialStatus": status.entry(list_id, index),
+        "credential": {
+            "json": public_url("credentials.public_credential", code=certificate.code),
+            "jwt": public_url("credentials.public_credential_jwt", code=certificate.code),
+        },
+    }
+    return result
+
+
 @bp.route("/verify/<code>")
 @limiter.limit(LOOKUP_LIMIT)
 def certificate(code):
-    """Valid or revoked, with holder, module, school, partner and dates; nothing else."""
+    """Valid or revoked, with holder, module, school, partner and dates; nothing else.
+    With `Accept: application/json`: the status, the credential's id and status entry."""
     db = get_session()
     found = service.find_certificate(db, code)
+    if wants_json():
+        response = jsonify(verification(db, found, code))
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "no-cache"
+        return response, (404 if found is None else 200)
     if found is None:
         return refused(code, 404)
     if found.code != code:
         return redirect(url_for("public.certificate", code=found.code))
-    return render_template("training/verify.html", view=service.certificate_view(db, found))
+    credential_url = public_url("credentials.public_credential", code=found.code)
+    return render_template(
+        "training/verify.html",
+        view=service.certificate_view(db, found),
+        credential_url=credential_url,
+        credential_jwt_url=public_url("credentials.public_credential_jwt", code=found.code),
+        qr_code=qr_image(credential_url),
+        endorsements=endorsements_of(found, db),
+    )
 
 
-@bp.route("/.well-known/jwks.json")
-def jwks():
-    response = jsonify(service.jwks())
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+def qr_image(url):
+    """A QR code of `url` as a PNG data URI (the page's policy allows data: images)."""
+    return segno.make(url, error="m").png_data_uri(scale=4, border=4)
 
 
 @bp.route("/issuers/<int:organization_id>")
@@ -93,8 +136,8 @@ def issuer(organization_id):
     if organization is None or organization.kind == OrgKind.OFFICE:
         abort(404)
     profile = {
-        "@context": CONTEXTS,
-        "id": url_for("public.issuer", organization_id=organization.id, _external=True),
+        "@context": [VC_V2, OB_V3],
+        "id": public_url("public.issuer", organization_id=organization.id),
         "type": ["Profile"],
         "name": organization.name,
     }
@@ -106,5 +149,5 @@ def passport(slug):
     passport = service.public_passport(get_session(), slug)
     if passport is None:
         abort(404)
-    response = render_template("training/passport.html", passport=passport)
+    response = render_template("training/passport.html", passport=passport, slug=slug)
     return response, 200, {"X-Robots-Tag": "noindex"}

@@ -13,13 +13,20 @@ from sqlmodel import col, func, select, update
 from eduplatform.audit.service import record_event
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.people import memberships
 from eduplatform.people.models import Cohort, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.certificates import issue_certificate
-from eduplatform.training.models import Certificate, CompletionStatus, UnitCompletion
+from eduplatform.training.models import (
+    Certificate,
+    CompletionCriterion,
+    CompletionStatus,
+    UnitCompletion,
+)
 from eduplatform.training.signals import completion_reviewed
 
 MAX_FEEDBACK = 1000
+MAX_OVERRIDE = 500
 
 
 @dataclass
@@ -36,7 +43,7 @@ def can_review(session, actor, completion):
     if actor.role != Role.TEACHER:
         return False
     cohort = session.get(Cohort, completion.cohort_id)
-    return cohort is not None and cohort.school_id == actor.organization_id
+    return cohort is not None and cohort.school_id in memberships.school_ids(actor, session)
 
 
 def _clean_feedback(feedback, *, required):
@@ -46,6 +53,69 @@ def _clean_feedback(feedback, *, required):
     if len(feedback) > MAX_FEEDBACK:
         raise Invalid.field("feedback", _l("Use at most 1000 characters."))
     return feedback or None
+
+
+def all_criteria(unit):
+    """The numbers of every assessment criterion of a unit (1 = the first)."""
+    return list(range(1, len(unit.criteria or []) + 1))
+
+
+def _clean_ticks(unit, criteria_met):
+    """The set of criterion numbers ticked, each one a criterion the unit has."""
+    total = len(unit.criteria or [])
+    ticked = set()
+    for raw in criteria_met or ():
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= total:
+            raise Invalid.field(
+                "criteria",
+                _l("Unit %(unit)s has no criterion number %(number)s.", unit=unit.code, number=raw),
+            )
+        ticked.add(number)
+    return ticked
+
+
+def _clean_override(reason, *, missing):
+    """The reason to verify although criteria are not ticked: required then, dropped otherwise."""
+    reason = (reason or "").strip()
+    if not missing:
+        return None
+    if not reason:
+        raise Invalid.field(
+            "criteria",
+            _l(
+                "Tick every criterion the work meets, or give a reason to approve anyway "
+                "(%(count)d not ticked).",
+                count=missing,
+            ),
+        )
+    if len(reason) > MAX_OVERRIDE:
+        raise Invalid.field("override_reason", _l("Use at most 500 characters."))
+    return reason
+
+
+def _store_ticks(session, completion, unit, ticked):
+    for number in all_criteria(unit):
+        session.add(
+            CompletionCriterion(completion_id=completion.id, number=number, met=number in ticked)
+        )
+
+
+def criteria_ticks(session, completion_ids):
+    """{completion id: {criterion number: met}} as the reviewers ticked them."""
+    found = {}
+    if completion_ids:
+        rows = session.exec(
+            select(CompletionCriterion).where(
+                col(CompletionCriterion.completion_id).in_(list(completion_ids))
+            )
+        ).all()
+        for row in rows:
+            found.setdefault(row.completion_id, {})[row.number] = row.met
+    return found
 
 
 def _lock_student(session, student_id):
@@ -67,7 +137,7 @@ def _already_reviewed(session, completion_id):
     return Conflict(_l("This record was already reviewed by %(name)s.", name=name))
 
 
-def _review(session, *, actor, completion, status, feedback):
+def _review(session, *, actor, completion, status, feedback, ticked=(), override=None):
     """Apply one review inside the caller's transaction; False when someone else was first."""
     if not can_review(session, actor, completion):
         raise Invalid.field(None, _l("You cannot review records of another school."))
@@ -79,22 +149,30 @@ def _review(session, *, actor, completion, status, feedback):
             col(UnitCompletion.id) == completion.id,
             col(UnitCompletion.status) == CompletionStatus.SUBMITTED,
         )
-        .values(status=status, reviewer_id=actor.id, reviewed_at=now, feedback=feedback)
+        .values(
+            status=status,
+            reviewer_id=actor.id,
+            reviewed_at=now,
+            feedback=feedback,
+            criteria_override=override,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
     session.refresh(completion)
+    unit = session.get(Unit, completion.unit_id)
+    _store_ticks(session, completion, unit, ticked)
     completion_reviewed.send(
         completion, session=session, old_status=CompletionStatus.SUBMITTED, new_status=status
     )
-    unit = session.get(Unit, completion.unit_id)
+    details = {"unit": unit.code, "student_id": completion.student_id}
+    if unit.criteria:
+        details["criteria"] = f"{len(ticked)}/{len(unit.criteria)}"
+    if override:
+        details["reason"] = override
     record_event(
-        session,
-        actor=actor,
-        action=f"completion.{status}",
-        target=completion,
-        details={"unit": unit.code, "student_id": completion.student_id},
+        session, actor=actor, action=f"completion.{status}", target=completion, details=details
     )
     return True
 
@@ -132,8 +210,17 @@ def _certificate_if_complete(session, *, actor, completion):
     )
 
 
-def approve_completion(session, *, actor, completion, feedback=None):
-    """Verify a record (feedback optional); returns the certificate it completed, if any."""
+def approve_completion(
+    session, *, actor, completion, feedback=None, criteria_met=(), override_reason=None
+):
+    """Verify a record; returns the certificate it completed, if any.
+
+    Every assessment criterion of the unit must be ticked (`criteria_met`: their numbers), or
+    `override_reason` say why the work is verified anyway. Feedback is optional.
+    """
+    unit = session.get(Unit, completion.unit_id)
+    ticked = _clean_ticks(unit, criteria_met)
+    override = _clean_override(override_reason, missing=len(unit.criteria or []) - len(ticked))
     feedback = _clean_feedback(feedback, required=False)
     if not _review(
         session,
@@ -141,6 +228,8 @@ def approve_completion(session, *, actor, completion, feedback=None):
         completion=completion,
         status=CompletionStatus.VERIFIED,
         feedback=feedback,
+        ticked=ticked,
+        override=override,
     ):
         session.rollback()
         raise _already_reviewed(session, completion.id)
@@ -149,8 +238,13 @@ def approve_completion(session, *, actor, completion, feedback=None):
     return certificate
 
 
-def reject_completion(session, *, actor, completion, feedback):
-    """Send a record back with feedback (required); the student may log the unit again."""
+def reject_completion(session, *, actor, completion, feedback, criteria_met=()):
+    """Send a record back with feedback (required); the student may log the unit again.
+
+    The criteria the work already meets may be ticked: the student sees which are missing.
+    """
+    unit = session.get(Unit, completion.unit_id)
+    ticked = _clean_ticks(unit, criteria_met)
     feedback = _clean_feedback(feedback, required=True)
     if not _review(
         session,
@@ -158,18 +252,30 @@ def reject_completion(session, *, actor, completion, feedback):
         completion=completion,
         status=CompletionStatus.REJECTED,
         feedback=feedback,
+        ticked=ticked,
     ):
         session.rollback()
         raise _already_reviewed(session, completion.id)
     session.commit()
 
 
-def approve_many(session, *, actor, completions):
-    """Verify several records in one transaction, skipping those someone else reviewed first."""
+def approve_many(session, *, actor, completions, criteria_checked=False):
+    """Verify several records in one transaction, skipping those someone else reviewed first.
+
+    The reviewer states (`criteria_checked`) that each record meets every assessment criterion
+    of its unit; the ticks are stored so, record by record.
+    """
     result = BulkResult()
+    units = {}
     for completion in completions:
         if not can_review(session, actor, completion):
             raise Invalid.field(None, _l("You cannot review records of another school."))
+        units[completion.id] = session.get(Unit, completion.unit_id)
+    if not criteria_checked and any(unit.criteria for unit in units.values()):
+        raise Invalid.field(
+            "criteria_checked",
+            _l("Confirm that each record meets every assessment criterion of its unit."),
+        )
     # One lock order (student, record) for every reviewer, so that two bulk approvals of the
     # same students cannot deadlock.
     for completion in sorted(completions, key=lambda c: (c.student_id, c.id)):
@@ -179,6 +285,7 @@ def approve_many(session, *, actor, completions):
             completion=completion,
             status=CompletionStatus.VERIFIED,
             feedback=None,
+            ticked=set(all_criteria(units[completion.id])),
         ):
             result.approved.append(completion)
             certificate = _certificate_if_complete(session, actor=actor, completion=completion)
@@ -188,6 +295,25 @@ def approve_many(session, *, actor, completions):
             result.skipped.append(completion)
     session.commit()
     return result
+
+
+def still_at_the_school():
+    """A WHERE clause on records joined with their student (User) and class (Cohort): records
+    stay with the class they were logged in, but a student who moved to another school is in
+    no queue of the old one."""
+    return User.organization_id == Cohort.school_id
+
+
+def waiting_for_review(*columns):
+    """select(*columns) over the records that wait in a teacher's queue: submitted, of a
+    student still at the class's school (the queue's, the reminders' and the gauge's count)."""
+    return (
+        select(*columns)
+        .select_from(UnitCompletion)
+        .join(User, col(User.id) == UnitCompletion.student_id)
+        .join(Cohort, col(Cohort.id) == UnitCompletion.cohort_id)
+        .where(UnitCompletion.status == CompletionStatus.SUBMITTED, still_at_the_school())
+    )
 
 
 @dataclass
@@ -202,7 +328,7 @@ class QueueRow:
 def review_queue(
     session,
     *,
-    school_id=None,
+    school_ids=None,
     cohort_id=None,
     module_id=None,
     student_id=None,
@@ -211,7 +337,7 @@ def review_queue(
     page=1,
     per_page=50,
 ):
-    """Records awaiting review (or of `status`), oldest first, with what the page shows."""
+    """Records awaiting review (or of `status`) in these schools (None: all), oldest first."""
     query = (
         select(UnitCompletion, User, Unit, Module, Cohort)
         .join(User, User.id == UnitCompletion.student_id)
@@ -220,9 +346,9 @@ def review_queue(
         .join(Module, Module.id == ModuleVersion.module_id)
         .join(Cohort, Cohort.id == UnitCompletion.cohort_id)
         .where(UnitCompletion.status == (status or CompletionStatus.SUBMITTED))
+        .where(still_at_the_school())
     )
-    if school_id is not None:
-        query = query.where(Cohort.school_id == school_id)
+    query = query.where(memberships.school_filter(Cohort.school_id, school_ids))
     if cohort_id:
         query = query.where(UnitCompletion.cohort_id == cohort_id)
     if module_id:

@@ -6,6 +6,7 @@ The rules live in small modules: progress (unit states), completions (logging), 
 
 from sqlmodel import col, func, select
 
+from eduplatform.people.memberships import school_filter
 from eduplatform.people.models import Cohort, Enrollment, EnrollmentStatus, User
 from eduplatform.training.certificates import (
     can_see_certificate,
@@ -18,13 +19,16 @@ from eduplatform.training.certificates import (
 from eduplatform.training.completions import (
     attach_photo,
     can_see_completion,
+    completion_by_key,
     local_today,
     locked_message,
     log_completion,
+    log_completion_once,
+    parse_idempotency_key,
     student_cohort,
     unit_in_cohort,
+    unit_label,
 )
-from eduplatform.training.credentials import build_credential, jwks, sign_credential
 from eduplatform.training.passport import (
     disable_passport,
     enable_passport,
@@ -44,11 +48,14 @@ from eduplatform.training.progress import (
     unit_progress,
 )
 from eduplatform.training.reviews import (
+    all_criteria,
     approve_completion,
     approve_many,
     can_review,
+    criteria_ticks,
     reject_completion,
     review_queue,
+    still_at_the_school,
 )
 
 __all__ = [
@@ -56,26 +63,30 @@ __all__ = [
     "LockReason",
     "UnitState",
     "active_students",
+    "all_criteria",
     "approve_completion",
     "approve_many",
     "attach_photo",
-    "build_credential",
     "can_review",
+    "still_at_the_school",
     "can_see_certificate",
     "can_see_completion",
+    "completion_by_key",
     "certificate_view",
     "cohort_matrix",
     "cohort_modules",
     "cohorts_in_scope",
+    "criteria_ticks",
     "disable_passport",
     "enable_passport",
     "find_certificate",
     "has_consent",
-    "jwks",
     "list_certificates",
     "local_today",
     "locked_message",
     "log_completion",
+    "log_completion_once",
+    "parse_idempotency_key",
     "needs_consent",
     "normalize_code",
     "passport_of",
@@ -84,16 +95,16 @@ __all__ = [
     "reject_completion",
     "review_queue",
     "revoke_certificate",
-    "sign_credential",
     "student_cohort",
     "student_progress",
     "unit_in_cohort",
+    "unit_label",
     "unit_progress",
 ]
 
 
-def cohorts_in_scope(session, *, school_id=None):
-    """Open cohorts (of one school, or all) with their number of active students."""
+def cohorts_in_scope(session, *, school_ids=None):
+    """Open cohorts (of these schools, or all for None) with their number of active students."""
     students = func.count(Enrollment.id)
     query = (
         select(Cohort, students)
@@ -106,9 +117,7 @@ def cohorts_in_scope(session, *, school_id=None):
         .group_by(Cohort.id)
         .order_by(col(Cohort.academic_year).desc(), Cohort.name)
     )
-    if school_id is not None:
-        query = query.where(Cohort.school_id == school_id)
-    return session.exec(query).all()
+    return session.exec(query.where(school_filter(Cohort.school_id, school_ids))).all()
 
 
 def active_students(session, cohort_id):

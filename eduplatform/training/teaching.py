@@ -3,17 +3,20 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
-from eduplatform.auth.access import login_required, require_school, roles_required, school_scope
+from eduplatform import scope, uploads
+from eduplatform.auth.access import login_required, roles_required, school_scope
 from eduplatform.curriculum.models import Module, Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
-from eduplatform.people.models import Cohort, Role, User
-from eduplatform.training import service
-from eduplatform.training.forms import ConsentForm, ReviewForm
+from eduplatform.ids import page_arg
+from eduplatform.people.models import Cohort, Organization, Role, User
+from eduplatform.training import service, standing
+from eduplatform.training.forms import BulkApproveForm, ConsentForm, ReviewForm
 from eduplatform.training.progress import unit_context
+from eduplatform.training.signals import panels_of
 from eduplatform.training.views import completion_or_404
 
 bp = Blueprint("teaching", __name__, url_prefix="/training")
@@ -22,41 +25,53 @@ REVIEWERS = (Role.TEACHER, Role.ADMIN)
 WATCHERS = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 
 
-def _cohort_or_404(db, cohort_id):
-    cohort = db.get(Cohort, cohort_id) or abort(404)
-    require_school(current_user, cohort.school_id)
-    return cohort
-
-
-def _student_or_404(db, student_id):
-    student = db.get(User, student_id)
-    if student is None or student.role != Role.STUDENT:
-        abort(404)
-    require_school(current_user, student.organization_id)
-    return student
+def _school_names(db):
+    """{school id: name} when the teacher has several schools (pages then name the school)."""
+    scope = school_scope(current_user)
+    if scope is None or len(scope) < 2:
+        return {}
+    rows = db.exec(select(Organization).where(col(Organization.id).in_(sorted(scope)))).all()
+    return {school.id: school.name for school in rows}
 
 
 # The verification queue and reviews.
 
 
 def _queue_filters():
-    args = request.args
-    return {
-        "cohort_id": args.get("cohort", type=int),
-        "module_id": args.get("module", type=int),
-        "student_id": args.get("student", type=int),
+    """The queue's filters: each id through the scope guard (404 when unknown or not yours)."""
+    found = {
+        "cohort_id": scope.query_id("cohort"),
+        "module_id": scope.query_id("module"),
+        "student_id": scope.query_id("student"),
     }
+    return {key: item.id if item is not None else None for key, item in found.items()}
+
+
+def _filter_args(filters):
+    """The queue's filters as URL arguments, so that a review leads on within the same filter."""
+    names = {"cohort_id": "cohort", "module_id": "module", "student_id": "student"}
+    return {names[key]: value for key, value in filters.items() if value}
+
+
+def thumbnail_url(completion):
+    if not completion.photo_name:
+        return None
+    return url_for(
+        "training.completion_thumbnail",
+        completion_id=completion.id,
+        v=uploads.thumbnail_version(completion.photo_name),
+    )
 
 
 @bp.route("/verification")
 @roles_required(*REVIEWERS)
 def queue():
     db = get_session()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     filters = _queue_filters()
     scope = school_scope(current_user)
-    rows, total = service.review_queue(db, school_id=scope, page=page, **filters)
-    cohorts = [c for c, _n in service.cohorts_in_scope(db, school_id=scope)]
+    rows, total = service.review_queue(db, school_ids=scope, page=page, **filters)
+    cohorts = [c for c, _n in service.cohorts_in_scope(db, school_ids=scope)]
     students = service.active_students(db, filters["cohort_id"]) if filters["cohort_id"] else []
     return render_template(
         "training/queue.html",
@@ -64,9 +79,13 @@ def queue():
         total=total,
         page=page,
         filters=filters,
+        filter_args=_filter_args(filters),
+        thumbnails={row.completion.id: thumbnail_url(row.completion) for row in rows},
         cohorts=cohorts,
         modules=db.exec(select(Module).order_by(Module.position, Module.code)).all(),
         students=students,
+        form=BulkApproveForm(),
+        school_names=_school_names(db),
     )
 
 
@@ -75,16 +94,27 @@ def queue():
 def approve_selected():
     """Step one lists the chosen records for confirmation; step two (confirm=1) approves them."""
     db = get_session()
-    ids = [int(i) for i in request.form.getlist("completion") if i.isdigit()]
+    ids = [completion.id for completion in scope.form_ids("completion")]
     if not ids:
         flash(_("Choose at least one record."), "warning")
         return redirect(url_for("teaching.queue"))
     rows, _total = service.review_queue(
-        db, school_id=school_scope(current_user), ids=ids, per_page=len(ids)
+        db, school_ids=school_scope(current_user), ids=ids, per_page=len(ids)
     )
+    form = BulkApproveForm()
     if request.form.get("confirm") != "1":
-        return render_template("training/confirm_approve.html", rows=rows)
-    result = service.approve_many(db, actor=current_user, completions=[r.completion for r in rows])
+        return render_template("training/confirm_approve.html", rows=rows, form=form)
+    try:
+        result = service.approve_many(
+            db,
+            actor=current_user,
+            completions=[r.completion for r in rows],
+            criteria_checked=form.criteria_checked.data,
+        )
+    except Invalid as refused:
+        db.rollback()
+        apply_errors(form, refused)
+        return render_template("training/confirm_approve.html", rows=rows, form=form), 422
     flash(_("%(count)d records verified.", count=len(result.approved)), "success")
     if result.skipped or len(rows) < len(ids):
         flash(
@@ -106,60 +136,89 @@ def review(completion_id):
     db = get_session()
     completion = completion_or_404(db, completion_id)  # the student, school, office, admin
     may_review = service.can_review(db, current_user, completion)
+    unit = db.get(Unit, completion.unit_id)
+    student = db.get(User, completion.student_id)
+    filters = _queue_filters()
     form = ReviewForm()
     if request.method == "POST":
         if not may_review:
             abort(403)
-        decision = request.form.get("decision")
         try:
-            if decision == "reject":
-                service.reject_completion(
-                    db, actor=current_user, completion=completion, feedback=form.feedback.data
-                )
-                flash(_("Sent back to the student with your feedback."), "success")
-            else:
-                certificate = service.approve_completion(
-                    db, actor=current_user, completion=completion, feedback=form.feedback.data
-                )
-                flash(_("Verified."), "success")
-                if certificate:
-                    flash(
-                        _(
-                            "The module is complete: certificate %(code)s issued.",
-                            code=certificate.code,
-                        ),
-                        "success",
-                    )
+            _decide(db, form, completion, unit, student)
         except Invalid as refused:
             db.rollback()
             apply_errors(form, refused)
         except Conflict as conflict:
             flash(str(conflict), "error")
-            return redirect(url_for("teaching.review", completion_id=completion.id))
+            return redirect(
+                url_for("teaching.review", completion_id=completion.id, **_filter_args(filters))
+            )
         else:
-            return redirect(_next_to_review(db))
-    unit = db.get(Unit, completion.unit_id)
+            return redirect(_next_to_review(db, filters))
     version, module = unit_context(db, unit)
+    waiting = None
+    if may_review:
+        _rows, waiting = service.review_queue(
+            db, school_ids=school_scope(current_user), per_page=1, **filters
+        )
     return render_template(
         "training/review.html",
         form=form,
         completion=completion,
         unit=unit,
         module=module,
-        student=db.get(User, completion.student_id),
+        student=student,
         cohort=db.get(Cohort, completion.cohort_id),
         reviewer=db.get(User, completion.reviewer_id) if completion.reviewer_id else None,
+        ticks=service.criteria_ticks(db, [completion.id]).get(completion.id, {}),
+        ticked=set(form.criteria.data or ()),
         may_review=may_review,
+        waiting=waiting,
+        filter_args=_filter_args(filters),
+        school_names=_school_names(db),
+        panels=panels_of(completion, db, current_user),
     ), (422 if form.errors else 200)
 
 
-def _next_to_review(db):
-    """The oldest record still waiting in the teacher's school, or the queue when none is left:
-    a teacher going through the morning's photos goes from one to the next."""
-    rows, _total = service.review_queue(db, school_id=school_scope(current_user), per_page=1)
+def _decide(db, form, completion, unit, student):
+    """Verify or reject as the form asks; the confirmation names whose unit it was."""
+    names = {"unit": unit.code, "name": student.full_name}
+    if request.form.get("decision") == "reject":
+        service.reject_completion(
+            db,
+            actor=current_user,
+            completion=completion,
+            feedback=form.feedback.data,
+            criteria_met=form.criteria.data or (),
+        )
+        flash(_("%(unit)s of %(name)s sent back with your feedback.", **names), "success")
+        return
+    certificate = service.approve_completion(
+        db,
+        actor=current_user,
+        completion=completion,
+        feedback=form.feedback.data,
+        criteria_met=form.criteria.data or (),
+        override_reason=form.override_reason.data,
+    )
+    flash(_("%(unit)s of %(name)s verified.", **names), "success")
+    if certificate:
+        flash(
+            _("The module is complete: certificate %(code)s issued.", code=certificate.code),
+            "success",
+        )
+
+
+def _next_to_review(db, filters):
+    """The oldest record still waiting (within the queue's filters), or the queue when none is
+    left: a teacher going through the morning's photos goes from one to the next."""
+    rows, _total = service.review_queue(
+        db, school_ids=school_scope(current_user), per_page=1, **filters
+    )
+    args = _filter_args(filters)
     if rows:
-        return url_for("teaching.review", completion_id=rows[0].completion.id)
-    return url_for("teaching.queue")
+        return url_for("teaching.review", completion_id=rows[0].completion.id, **args)
+    return url_for("teaching.queue", **args)
 
 
 # Progress: cohorts, the matrix, one student.
@@ -169,19 +228,24 @@ def _next_to_review(db):
 @roles_required(*WATCHERS)
 def progress():
     db = get_session()
-    cohorts = service.cohorts_in_scope(db, school_id=school_scope(current_user))
-    return render_template("training/progress.html", cohorts=cohorts)
+    cohorts = service.cohorts_in_scope(db, school_ids=school_scope(current_user))
+    return render_template(
+        "training/progress.html", cohorts=cohorts, school_names=_school_names(db)
+    )
 
 
 @bp.route("/progress/cohorts/<int:cohort_id>")
 @roles_required(*WATCHERS)
 def cohort_matrix(cohort_id):
+    """The class across all its modules (who is behind), or one module unit by unit."""
     db = get_session()
-    cohort = _cohort_or_404(db, cohort_id)
+    cohort = scope.load("cohort", cohort_id, source="path")
+    chosen = scope.query_id("module")
+    if chosen is None:
+        return _class_standing(db, cohort)
     modules = service.cohort_modules(db, cohort)
-    chosen = request.args.get("module", type=int)
     module, version = next(
-        ((m, v) for m, v in modules if m.id == chosen), modules[0] if modules else (None, None)
+        ((m, v) for m, v in modules if m.id == chosen.id), modules[0] if modules else (None, None)
     )
     students = service.active_students(db, cohort.id)
     units, grid = service.cohort_matrix(
@@ -200,11 +264,26 @@ def cohort_matrix(cohort_id):
     )
 
 
+def _class_standing(db, cohort):
+    sort = request.args.get("sort", "name")
+    if sort not in standing.SORTS:
+        sort = "name"
+    today = service.local_today()
+    return render_template(
+        "training/class_progress.html",
+        cohort=cohort,
+        standing=standing.class_standing(db, cohort=cohort, today=today, sort=sort),
+        sort=sort,
+        today=today,
+        rule=standing,
+    )
+
+
 @bp.route("/progress/students/<int:student_id>")
 @roles_required(*WATCHERS)
 def student(student_id):
     db = get_session()
-    return _student_page(db, _student_or_404(db, student_id), ConsentForm())
+    return _student_page(db, scope.load("student", student_id, source="path"), ConsentForm())
 
 
 def _student_page(db, student, consent_form):
@@ -232,7 +311,7 @@ def _student_page(db, student, consent_form):
 def record_consent(student_id):
     """The student's teacher records a parent's or guardian's signed consent to the passport."""
     db = get_session()
-    student = _student_or_404(db, student_id)
+    student = scope.load("student", student_id, source="path")
     form = ConsentForm()
     if form.validate_on_submit():
         try:

@@ -3,7 +3,7 @@ records, and helpers to make API tokens and call the API with them."""
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -264,7 +264,9 @@ def verified(app, world, logged):
                     User,
                     (world.other_teacher if student is world.other_student else world.teacher).id,
                 )
-                training.approve_completion(session, actor=teacher, completion=completion)
+                training.approve_completion(
+                    session, actor=teacher, completion=completion, criteria_met=[1]
+                )
             done.append(completion)
         return done
 
@@ -284,3 +286,54 @@ def problem(response):
     assert set(body) == {"type", "title", "status", "detail", "errors"}
     assert body["status"] == response.status_code
     return body
+
+
+@dataclass
+class Placed:
+    company_id: int
+    placement_id: int  # the student's running placement at the company
+    other_placement_id: int  # the other school's student's
+    entry_id: int  # the student's journal entry of yesterday
+
+
+@pytest.fixture
+def placed(app, world):
+    """An EV workshop where the student and the other school's student are on placement
+    (running), and the student's journal entry of yesterday, all through the services."""
+    from eduplatform.placements import companies, journal
+    from eduplatform.placements import service as placements
+    from eduplatform.placements.models import Placement, Supervisor
+
+    def place(session, teacher, student, company, supervisor):
+        placement = placements.create_placement(
+            session, actor=teacher, student=session.get(User, student.id), company=company,
+            supervisor=supervisor, teacher=teacher, starts_on=TODAY - timedelta(days=10),
+            ends_on=TODAY + timedelta(days=80), dates_note="Across two academic years",
+            unit_ids=[world.units["EV-101-U1"].id, world.units["EV-101-U2"].id],
+        )  # fmt: skip
+        placements.change_status(session, actor=teacher, placement=placement, action="start")
+        return placement
+
+    with app.test_request_context("/?lang=en"), new_session(app) as session:
+        teacher = session.get(User, world.teacher.id)
+        company = companies.create_company(
+            session, actor=teacher, name="Bengkel EV Sejahtera", sector="dealer_workshop",
+            city="Surakarta",
+        )  # fmt: skip
+        supervisor = companies.add_supervisor(
+            session, actor=teacher, company=company, full_name="Pak Joko",
+            position="Kepala bengkel", phone="+62 812 3456 7890",
+        )  # fmt: skip
+        mine = place(session, teacher, world.student, company, supervisor)
+        other = place(
+            session, session.get(User, world.other_teacher.id), world.other_student,
+            company, session.get(Supervisor, supervisor.id),
+        )  # fmt: skip
+        entry = journal.write_entry(
+            session, actor=session.get(User, world.student.id),
+            placement=session.get(Placement, mine.id), day=TODAY - timedelta(days=1),
+            kind="present", arrived_at=time(8, 0), left_at=time(16, 0),
+            activities="Checked battery packs", unit_ids=[world.units["EV-101-U1"].id],
+        )  # fmt: skip
+        return Placed(company_id=company.id, placement_id=mine.id, other_placement_id=other.id,
+                      entry_id=entry.id)  # fmt: skip

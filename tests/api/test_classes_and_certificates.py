@@ -56,11 +56,17 @@ def test_one_certificate_and_its_credential(api, world, verified):
     body = api("GET", f"/certificates/{code}", world.teacher).get_json()
     assert body["units"] == ["EV-101-U1", "EV-101-U2"] and body["hours"] == 4.0
     assert body["valid"] is True and body["verify_url"].endswith(f"/verify/{code}")
-    credential = api("GET", f"/certificates/{code}/credential", world.student)
-    assert credential.status_code == 200
-    assert credential.mimetype == "application/vc+jwt"
-    claims = jwt.decode(credential.get_data(as_text=True), options={"verify_signature": False})
-    assert "OpenBadgeCredential" in claims["type"]
+    credential = api("GET", f"/certificates/{code}/credential?lang=zh", world.student)
+    assert credential.status_code == 200 and credential.mimetype == "application/json"
+    document = credential.get_json()
+    assert "OpenBadgeCredential" in document["type"]
+    assert document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert document["credentialSubject"]["achievement"]["inLanguage"] == "zh"
+    signed = api("GET", f"/certificates/{code}/credential/jwt?lang=zh", world.student)
+    assert signed.status_code == 200 and signed.mimetype == "application/json"
+    claims = jwt.decode(signed.get_json(), options={"verify_signature": False})
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    assert {k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf", "sub")} == unsigned
 
 
 def test_certificates_outside_scope_are_not_found(api, world, verified):
@@ -69,4 +75,5 @@ def test_certificates_outside_scope_are_not_found(api, world, verified):
     for user in (world.classmate, world.other_teacher):
         assert api("GET", f"/certificates/{code}", user).status_code == 404
         assert api("GET", f"/certificates/{code}/credential", user).status_code == 404
+        assert api("GET", f"/certificates/{code}/credential/jwt", user).status_code == 404
     assert api("GET", "/certificates/NOSUCHCODE", world.office).status_code == 404

@@ -8,6 +8,8 @@ from eduplatform.audit.models import AuditEvent
 from eduplatform.training.models import UnitCompletion
 from tests.api.conftest import TODAY, jpeg_bytes, problem
 
+TICKED = {"criteria_met": [1]}  # the fixture's units have one assessment criterion
+
 
 def count(db):
     return db.exec(select(func.count()).select_from(UnitCompletion)).one()
@@ -181,6 +183,20 @@ def test_teacher_lists_their_schools_queue_only(api, world, logged):
     assert api("GET", "/completions", world.author).status_code == 403
 
 
+def test_a_student_who_moved_school_leaves_the_old_schools_api_queue(api, world, logged, db):
+    """Like the web queue and the record itself (404), the API's list leaves out the records of
+    a student who moved to another school: the old school's teachers no longer see them."""
+    pending = logged("EV-101-U1")
+    stays = logged("EV-101-U1", student=world.classmate)
+    student = db.get(type(world.student), world.student.id)
+    student.organization_id = world.other_school.id
+    db.add(student)
+    db.commit()
+    listed = api("GET", "/completions?status=all", world.teacher).get_json()["items"]
+    assert [item["id"] for item in listed] == [stays.id]
+    assert api("GET", f"/completions/{pending.id}", world.teacher).status_code == 404
+
+
 def test_queue_filters_by_status_and_cohort(api, world, verified, logged):
     verified("EV-101-U1")
     pending = logged("EV-101-U1", student=world.classmate)
@@ -194,12 +210,11 @@ def test_queue_filters_by_status_and_cohort(api, world, verified, logged):
         .__len__()
         == 2
     )
-    assert (
-        api("GET", f"/completions?cohort={world.other_cohort.id}", world.teacher).get_json()[
-            "items"
-        ]
-        == []
-    )
+    # Another school's class answers exactly like a class that does not exist (issue 13 item 1).
+    other = api("GET", f"/completions?cohort={world.other_cohort.id}", world.teacher)
+    unknown = api("GET", "/completions?cohort=2147483646", world.teacher)
+    assert other.status_code == unknown.status_code == 404
+    assert other.get_json() == unknown.get_json()
     bad = api("GET", "/completions?status=done", world.teacher)
     assert bad.status_code == 422
     assert problem(bad)["errors"][0]["field"] == "status"
@@ -211,26 +226,58 @@ def test_teacher_approves_with_feedback(api, world, logged, db):
         "POST",
         f"/completions/{completion.id}/approve",
         world.teacher,
-        json={"feedback": "Good lock-out."},
+        json={"feedback": "Good lock-out.", "criteria_met": [1]},
     )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["completion"]["status"] == "verified"
     assert body["completion"]["feedback"] == "Good lock-out."
     assert body["completion"]["reviewer"]["id"] == world.teacher.id
+    assert body["completion"]["criteria"] == [
+        {"number": 1, "text": {"text": "Kriteria", "lang": "id", "fallback": False}, "met": True}
+    ]
+    assert body["completion"]["criteria_override"] is None
     assert body["certificate"] is None
 
 
-def test_approve_needs_no_body(api, world, logged):
+def test_approving_needs_every_criterion_ticked_or_a_reason(api, world, logged):
     completion = logged("EV-101-U1")
-    response = api("POST", f"/completions/{completion.id}/approve", world.teacher)
-    assert response.status_code == 200, response.get_json()
+    path = f"/completions/{completion.id}/approve"
+    waiting = api("GET", f"/completions/{completion.id}", world.teacher).get_json()
+    assert [c["met"] for c in waiting["criteria"]] == [None]  # not reviewed yet
+    bare = api("POST", path, world.teacher)
+    assert bare.status_code == 422
+    assert problem(bare)["errors"][0]["field"] == "criteria"
+    unknown = api("POST", path, world.teacher, json={"criteria_met": [2]})
+    assert unknown.status_code == 422 and problem(unknown)["errors"][0]["field"] == "criteria"
+    anyway = api(
+        "POST", path, world.teacher,
+        json={"criteria_met": [], "override_reason": "Shown to me at the bench."},
+    )  # fmt: skip
+    assert anyway.status_code == 200, anyway.get_json()
+    body = anyway.get_json()["completion"]
+    assert [c["met"] for c in body["criteria"]] == [False]
+    assert body["criteria_override"] == "Shown to me at the bench."
+    listed = api("GET", "/completions?status=verified", world.teacher).get_json()["items"]
+    assert [c["met"] for c in listed[0]["criteria"]] == [False]
+
+
+def test_a_rejection_keeps_the_criteria_already_met(api, world, logged):
+    completion = logged("EV-101-U1")
+    response = api(
+        "POST", f"/completions/{completion.id}/reject", world.teacher,
+        json={"feedback": "Photograph the tag.", "criteria_met": [1]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    mine = api("GET", f"/completions/{completion.id}", world.student).get_json()
+    assert [c["met"] for c in mine["criteria"]] == [True]
 
 
 def test_approving_twice_is_a_conflict(api, world, logged, make_user):
     completion = logged("EV-101-U1")
     colleague = make_user("teacher", organization=world.school)
-    assert api("POST", f"/completions/{completion.id}/approve", world.teacher).status_code == 200
+    first = api("POST", f"/completions/{completion.id}/approve", world.teacher, json=TICKED)
+    assert first.status_code == 200
     again = api(
         "POST", f"/completions/{completion.id}/reject", colleague, json={"feedback": "Redo it."}
     )
@@ -258,12 +305,51 @@ def test_reviews_are_refused_outside_role_and_school(api, world, logged):
     assert api("POST", path, world.other_teacher).status_code == 404
     assert api("POST", path, world.student).status_code == 403
     assert api("POST", path, world.office).status_code == 403
-    assert api("POST", path, world.admin).status_code == 200
+    assert api("POST", path, world.admin, json=TICKED).status_code == 200
 
 
 def test_verifying_the_last_unit_names_the_certificate(api, world, verified, logged):
     verified("EV-101-U1")
     completion = logged("EV-101-U2")
-    response = api("POST", f"/completions/{completion.id}/approve", world.teacher)
+    response = api("POST", f"/completions/{completion.id}/approve", world.teacher, json=TICKED)
     certificate = response.get_json()["certificate"]
     assert certificate is not None and len(certificate["code"]) == 10
+
+
+def test_the_same_idempotency_key_sent_twice_makes_one_record(api, world, db):
+    key = {"Idempotency-Key": "9b2f6d7e-3c1a-4e8b-b5d4-0a6c2e8f1b37"}
+    first = api("POST", "/completions", world.student, json=log_body(), headers=key)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    again = api("POST", "/completions", world.student, json=log_body(note="Again."), headers=key)
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert again.get_json()["note"] == "Done."
+    assert count(db) == 1
+
+
+def test_another_students_idempotency_key_neither_reads_nor_overwrites(api, world, db):
+    key = {"Idempotency-Key": "9b2f6d7e-3c1a-4e8b-b5d4-0a6c2e8f1b37"}
+    mine = api("POST", "/completions", world.student, json=log_body(note="Mine."), headers=key)
+    theirs = api(
+        "POST", "/completions", world.classmate, json=log_body(note="Theirs."), headers=key
+    )
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.get_json()["id"] != mine.get_json()["id"]
+    assert theirs.get_json()["student"]["id"] == world.classmate.id
+    assert count(db) == 2
+
+
+def test_a_malformed_idempotency_key_is_refused_naming_it(api, world, db):
+    response = api(
+        "POST", "/completions", world.student, json=log_body(), headers={"Idempotency-Key": "no"}
+    )
+    assert response.status_code == 422
+    assert problem(response)["errors"][0]["field"] == "idempotency_key"
+    assert count(db) == 0
+
+
+def test_the_openapi_document_describes_the_idempotency_key(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/completions"]["post"]
+    headers = [p for p in operation["parameters"] if p.get("in") == "header"]
+    assert [p["name"] for p in headers] == ["Idempotency-Key"]

@@ -175,3 +175,60 @@ def test_a_member_who_may_look_but_not_manage_gets_403(api, world, db, make_user
     assert api("GET", f"/activities/{activity.id}", outsider).status_code == 200
     response = api("PATCH", f"/activities/{activity.id}", outsider, json={"title": "x"})
     assert response.status_code == 403
+
+
+def test_a_city_partnership_with_member_schools_and_a_timed_activity(api, world, db):
+    """The city's MoU (the education office's) with member schools; a member school's teacher
+    plans a timed activity for their school, and the report credits each participant."""
+    office_org = world.office.organization_id
+    created = api(
+        "POST",
+        "/partnerships",
+        world.office,
+        json={
+            "school": office_org,
+            "kind": "sister_school",
+            "partner": world.university.id,
+            "member_schools": [world.school.id, world.other_school.id],
+            "status": "active",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    city = created.get_json()
+    assert city["school"]["kind"] == "office"
+    assert {s["id"] for s in city["member_schools"]} == {world.school.id, world.other_school.id}
+    seen = api("GET", f"/partnerships/{city['id']}", world.other_teacher)
+    assert seen.status_code == 200  # a member school's teacher sees the city's MoU
+
+    timed = plan(world, partnership=city["id"], starts_on=TODAY.isoformat(),
+                 start_time="09:00", end_time="12:30", timezone="Asia/Shanghai")  # fmt: skip
+    refused = api("POST", "/activities", world.teacher, json=timed)
+    assert refused.status_code == 422
+    assert problem(refused)["errors"][0]["field"] == "school_id"
+    planned = api(
+        "POST", "/activities", world.teacher, json={**timed, "school_id": world.school.id}
+    )
+    assert planned.status_code == 201, planned.get_json()
+    activity = planned.get_json()
+    assert (activity["start_time"], activity["end_time"]) == ("09:00:00", "12:30:00")
+    assert activity["starts_at"].endswith("T09:00:00+08:00")
+    assert activity["school_id"] == world.school.id
+    other = api("PATCH", f"/activities/{activity['id']}", world.other_teacher, json={"title": "x"})
+    assert other.status_code == 403
+
+    row = db.get(ExchangeActivity, activity["id"])
+    guest = ActivityParticipant(activity_id=row.id, guest_name="Wang Fang", role="interpreter")
+    teacher = ActivityParticipant(activity_id=row.id, user_id=world.other_teacher.id)
+    db.add_all([guest, teacher])
+    db.commit()
+    done = api(
+        "POST",
+        f"/activities/{activity['id']}/complete",
+        world.teacher,
+        json={"outcomes": "Done", "hours": 3, "report": "Next",
+              "participants": [{"id": guest.id, "hours": 2.5}]},
+    )  # fmt: skip
+    assert done.status_code == 200, done.get_json()
+    db.refresh(guest)
+    db.refresh(teacher)
+    assert (float(guest.hours), float(teacher.hours)) == (2.5, 3.0)

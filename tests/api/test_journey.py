@@ -48,7 +48,7 @@ def test_a_student_logs_a_unit_and_a_teacher_approves_it_through_the_api(client,
     approved = client.post(
         f"/api/v1/completions/{completion_id}/approve",
         headers=teacher,
-        json={"feedback": "Well done: the tag is clearly visible."},
+        json={"feedback": "Well done: the tag is clearly visible.", "criteria_met": [1]},
     )
     assert approved.status_code == 200, approved.get_json()
 

@@ -80,27 +80,63 @@ def test_the_api_root_answers_a_problem(client):
 
 
 @pytest.fixture
-def explored(app, world, verified, logged, token, db):
+def explored(app, world, verified, logged, token, db, placed):
     """Data for the run to find, a token per role, and ids of existing records."""
     app.config["RATELIMIT_API"] = "100000 per minute"
-    verified("EV-101-U1", "EV-101-U2")
+    sample_id, action_id = _quality(app, db, world, verified)
     pending = logged("EV-101-U1", student=world.classmate)
     mine = logged("EV-102-U1")
     certificate = db.exec(select(Certificate)).first()
     return {
         "tokens": {
             role: token(user, "read-write")
-            for role, user in (("admin", world.admin), ("student", world.student))
+            for role, user in (
+                ("admin", world.admin),
+                ("student", world.student),
+                ("author", world.author),  # the university's quality reviewer
+                ("teacher", world.teacher),
+            )
         },
         "ids": {
             "completion_id": pending.id,
             "activity_id": world.activity.id,
             "partnership_id": world.partnership.id,
             "cohort_id": world.cohort.id,
+            "sample_id": sample_id,
+            "action_id": action_id,
+            "placement_id": placed.placement_id,  # the student's (for their journal's writes)
+            "entry_id": placed.entry_id,
         },
         "codes": {"/modules/{code}": "EV-102", "/certificates/{code}": certificate.code},
         "own_completion": mine.id,
     }
+
+
+def _quality(app, db, world, verified):
+    """Every decision of this term sampled for the university, its author a reviewer; of the
+    two EV-101 decisions, one disagreed with (an action for the teacher), one ready."""
+    from eduplatform.db import new_session
+    from eduplatform.people.models import User
+    from eduplatform.quality import service as quality
+    from eduplatform.quality.models import QualityReviewer, QualitySample, SamplingPlan
+    from eduplatform.quality.sampling import term_of_moment
+    from eduplatform.sqltypes import utcnow
+
+    academic_year, term = term_of_moment(utcnow())
+    db.add(SamplingPlan(university_id=world.university.id, program_id=world.program.id,
+                        academic_year=academic_year, term=term, seed="openapi", minimum_rate=100,
+                        agreement_threshold=80))  # fmt: skip
+    db.add(QualityReviewer(user_id=world.author.id, university_id=world.university.id))
+    db.commit()
+    verified("EV-101-U1", "EV-101-U2")
+    first, ready = db.exec(select(QualitySample).order_by(QualitySample.id)).all()
+    with app.test_request_context("/?lang=en"), new_session(app) as session:
+        _review, action = quality.submit_review(
+            session, actor=session.get(User, world.author.id),
+            sample=session.get(QualitySample, first.id), agrees=False, rating=2,
+            feedback="Show the tag.",
+        )  # fmt: skip
+        return ready.id, action.id
 
 
 def _path_values(explored, operation):

@@ -1,8 +1,12 @@
 """The office's headline figures and verified completions as xAPI statements."""
 
+import json
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import tincan
 
 from tests.api.conftest import problem
 
@@ -59,8 +63,15 @@ def test_verified_completions_become_xapi_statements(api, world, verified, logge
     assert statement["object"]["id"] == "http://localhost/curriculum/units/EV-101-U1"
     assert statement["object"]["definition"]["name"]["zh"] == "高压危害"
     assert statement["result"] == {"completion": True, "success": True, "duration": "PT2H"}
-    assert statement["timestamp"].startswith(done.performed_on.isoformat() + "T00:00:00")
+    # The start of the day it was done in Jakarta (UTC+7), said in UTC: 17:00 the day before.
+    performed = datetime.combine(done.performed_on, time.min, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert statement["timestamp"] == performed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert statement["stored"].endswith("Z")
+    assert statement["authority"] == {
+        "objectType": "Agent",
+        "name": "eduplatform",
+        "account": {"homePage": "http://localhost", "name": "eduplatform"},
+    }
     school = statement["context"]["extensions"]["http://localhost/xapi/extensions/school"]
     assert school == {"id": world.school.id, "name": world.school.name, "npsn": world.school.npsn}
     again = api("GET", "/xapi/statements", world.office).get_json()["statements"][0]
@@ -70,14 +81,14 @@ def test_verified_completions_become_xapi_statements(api, world, verified, logge
 def test_statements_resume_after_since_and_follow_more(api, world, verified):
     verified("EV-101-U1", "EV-101-U2")
     verified("EV-101-U1", student=world.classmate)
-    first = api("GET", "/xapi/statements?limit=2", world.office)
+    first = api("GET", "/xapi/statements?limit=2&ascending=true", world.office)
     body = first.get_json()
     assert len(body["statements"]) == 2 and body["more"].startswith("/api/v1/xapi/statements?")
     assert 'rel="next"' in first.headers["Link"]
     rest = api("GET", body["more"].removeprefix("/api/v1"), world.office).get_json()
     assert len(rest["statements"]) == 1 and rest["more"] == ""
     stored = body["statements"][1]["stored"]
-    after = api("GET", f"/xapi/statements?since={stored}", world.office).get_json()
+    after = api("GET", f"/xapi/statements?since={stored}&ascending=true", world.office).get_json()
     assert [s["id"] for s in after["statements"]] == [rest["statements"][0]["id"]]
     later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
     assert (
@@ -94,3 +105,31 @@ def test_durations_are_iso_8601():
     assert iso_duration("2") == "PT2H"
     assert iso_duration("1.5") == "PT1H30M"
     assert iso_duration("0.3") == "PT18M"
+
+
+def test_statements_come_newest_first_unless_ascending(api, world, verified):
+    verified("EV-101-U1", "EV-101-U2")
+    verified("EV-101-U1", student=world.classmate)
+    newest = api("GET", "/xapi/statements", world.office).get_json()["statements"]
+    stored = [s["stored"] for s in newest]
+    assert len(stored) == 3 and stored == sorted(stored, reverse=True)
+    oldest = api("GET", "/xapi/statements?ascending=true", world.office).get_json()["statements"]
+    assert [s["id"] for s in oldest] == [s["id"] for s in reversed(newest)]
+    page = api("GET", "/xapi/statements?limit=2", world.office).get_json()
+    rest = api("GET", page["more"].removeprefix("/api/v1"), world.office).get_json()
+    assert [s["id"] for s in page["statements"] + rest["statements"]] == [s["id"] for s in newest]
+
+
+def test_an_independent_xapi_library_reads_every_statement(api, world, verified):
+    """TinCanPython (the ADL-listed xAPI library) parses each statement strictly: an unknown
+    property, a malformed IRI-less verb or a timestamp that is not ISO 8601 is refused."""
+    verified("EV-101-U1", "EV-101-U2")
+    body = api("GET", "/xapi/statements", world.office).get_data(as_text=True)
+    for raw in json.loads(body)["statements"]:
+        parsed = tincan.Statement.from_json(json.dumps(raw))
+        assert parsed.timestamp.utcoffset() == timedelta(0)
+        assert parsed.stored.utcoffset() == timedelta(0)
+        assert parsed.authority.account.home_page == "http://localhost"
+        assert str(parsed.verb.id) == "http://adlnet.gov/expapi/verbs/completed"
+        assert parsed.result.duration == timedelta(hours=2)
+        assert parsed.version == "1.0.3"

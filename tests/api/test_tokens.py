@@ -3,12 +3,15 @@ hashed, revocable, expiring; the API accepts only them, never the session cookie
 
 import json
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
+from sqlalchemy import event, text
 from sqlmodel import select
 
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.models import AuditEvent
+from eduplatform.db import get_engine
 from eduplatform.sqltypes import utcnow
 from tests.api.conftest import TODAY, problem
 from tests.conftest import csrf_token
@@ -206,4 +209,65 @@ def test_use_is_noted_on_the_token(api, world, token, db):
     raw = token(world.teacher)
     assert db.exec(select(ApiToken)).one().last_used_at is None
     api("GET", "/me", raw)
+    assert db.exec(select(ApiToken)).one().last_used_at is not None
+
+
+@contextmanager
+def on_statement(app, when, starts, do):
+    """Run do(engine) once, at the first statement starting with `starts` (`when`:
+    before_cursor_execute or after_cursor_execute); yields the statements it ran at."""
+    engine = get_engine(app)
+    seen = []
+
+    def hook(_conn, _cursor, statement, *_args):
+        if not seen and statement.lstrip().startswith(starts):
+            seen.append(statement)
+            do(engine)
+
+    event.listen(engine, when, hook)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, when, hook)
+
+
+def test_a_write_by_someone_else_while_a_token_is_checked_is_no_error(
+    app, api, world, verified, token, db
+):
+    """The load test's flaky 500 on GET /api/v1/completions?status=verified: on SQLite the
+    request's read could not become the write that notes the token's use once another
+    connection had written in between ("database is locked", at once, no busy wait)."""
+    (done,) = verified("EV-101-U1")
+    raw = token(world.teacher)
+
+    def another_user_writes(engine):  # e.g. a student logging a unit, from another worker
+        with engine.connect() as other, other.begin():
+            other.execute(
+                text("UPDATE unit_completion SET note = note || '.' WHERE id = :id"),
+                {"id": done.id},
+            )
+
+    with on_statement(
+        app, "after_cursor_execute", "SELECT api_token.", another_user_writes
+    ) as hooked:
+        response = api("GET", "/completions?status=verified", raw)
+    assert hooked, "the hook did not run"
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [item["id"] for item in response.get_json()["items"]] == [done.id]
+    assert db.exec(select(ApiToken)).one().last_used_at is not None
+
+
+def test_a_database_too_busy_to_note_the_use_still_answers(app, api, world, token, db):
+    """Noting the use is skipped when the write cannot be had; the next request tries again."""
+    raw = token(world.teacher)
+
+    def busy(engine):
+        raise engine.dialect.loaded_dbapi.OperationalError("database is locked")
+
+    with on_statement(app, "before_cursor_execute", "UPDATE api_token", busy) as refused:
+        response = api("GET", "/me", raw)
+    assert refused and response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["id"] == world.teacher.id
+    assert db.exec(select(ApiToken)).one().last_used_at is None
+    assert api("GET", "/me", raw).status_code == 200
     assert db.exec(select(ApiToken)).one().last_used_at is not None

@@ -1,5 +1,7 @@
 """The app as served in the benchmarks, plus bare endpoints to compare the dashboard with."""
 
+from flask import Flask
+
 from eduplatform import create_app
 from eduplatform.auth.access import login_required
 
@@ -10,4 +12,11 @@ def create_bench_app():
     app = create_app()
     app.add_url_rule("/hello", "bench_hello", lambda: "hello")
     app.add_url_rule("/hello-signed-in", "bench_hello_signed_in", login_required(lambda: "hello"))
+    return app
+
+
+def create_bare_app():
+    """A bare Flask app answering "hello": the reference the signed-in floor is measured against."""
+    app = Flask(__name__)
+    app.add_url_rule("/hello", "hello", lambda: "hello")
     return app

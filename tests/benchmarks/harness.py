@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 CLI = str(Path(PYTHON).with_name("eduplatform"))
 OFFICE = ("office@demo.example.org", "demo-eduplatform-2026")
+STUDENT = ("student@demo.example.org", "demo-eduplatform-2026")
 
 
 def bench_dir():
@@ -116,6 +117,7 @@ def build_database(backend, scale):
     ).stdout.split()
     code, elapsed, peak_kb = int(output[0]), float(output[1]), int(output[2])
     assert code == 0, f"demo --scale {scale} failed"
+    analyze(url)
     meta = {
         "scale": scale,
         "backend": backend,
@@ -127,6 +129,16 @@ def build_database(backend, scale):
     return url, meta
 
 
+def analyze(url):
+    """Planner statistics for the freshly loaded rows (as autovacuum gathers them in time on a
+    live database): without them PostgreSQL may scan two million records for one student's."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+        engine.dispose()
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -134,14 +146,14 @@ def free_port():
 
 
 @contextmanager
-def gunicorn_worker(url):
+def gunicorn_worker(url, app="tests.benchmarks.bench_app:create_bench_app()"):
     """One sync gunicorn worker (one thread) serving the benchmark app on a free port."""
     port = free_port()
     process = subprocess.Popen(
         [
             PYTHON, "-m", "gunicorn", "--workers", "1", "--threads", "1",
             "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-            "tests.benchmarks.bench_app:create_bench_app()",
+            app,
         ],
         env={**_environment(url), "EDUPLATFORM_LOG_FORMAT": "json"},
         cwd=ROOT,
@@ -172,15 +184,18 @@ def get(port, path, cookie=None):
         connection.close()
 
 
-def sign_in(port):
-    """The office account's session cookie (the login form is CSRF-protected: read its token)."""
+def sign_in(port, account=OFFICE):
+    """An account's session cookie, the office's by default (the login form is CSRF-protected:
+    read its token)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", "/login")
     response = connection.getresponse()
     page = response.read().decode()
     cookies = [_session_cookie(response)]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"login": OFFICE[0], "password": OFFICE[1], "csrf_token": token})
+    body = urllib.parse.urlencode(
+        {"login": account[0], "password": account[1], "csrf_token": token}
+    )
     connection.close()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request(
@@ -216,15 +231,17 @@ def requests_per_second(port, path, cookie=None, seconds=5.0):
 
 
 def interleaved_rates(port, endpoints, rounds=12, seconds=0.5):
-    """{name: median requests/s} for {name: (path, cookie)}, measured in alternating rounds.
+    """{name: median requests/s} for {name: (path, cookie)} or {name: (port, path, cookie)},
+    measured in alternating rounds.
 
     The machine's load drifts during a run; taking the endpoints in turn, round after round,
     lets the drift hit each of them alike, so that their ratio holds.
     """
     samples = {name: [] for name in endpoints}
     for _round in range(rounds):
-        for name, (path, cookie) in endpoints.items():
-            samples[name].append(requests_per_second(port, path, cookie, seconds=seconds))
+        for name, endpoint in endpoints.items():
+            on, path, cookie = endpoint if len(endpoint) == 3 else (port, *endpoint)
+            samples[name].append(requests_per_second(on, path, cookie, seconds=seconds))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

@@ -6,7 +6,7 @@ request context as the web does; `do` gives each call its own transaction.
 
 import html
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,12 @@ from sqlmodel import select
 from werkzeug.security import generate_password_hash
 
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, UnitPrerequisite
+from eduplatform.dashboard.periods import year_months
+from eduplatform.dashboard.rebuild import rebuild
 from eduplatform.db import new_session
 from eduplatform.exchange import participation, partnerships
 from eduplatform.exchange import service as exchange
+from eduplatform.exchange.models import ExchangeActivity
 from eduplatform.people.models import (
     Cohort,
     CohortTeacher,
@@ -27,6 +30,7 @@ from eduplatform.people.models import (
 )
 from eduplatform.sqltypes import utcnow
 from eduplatform.training import service as training
+from eduplatform.training.models import UnitCompletion
 from tests.conftest import PASSWORD
 
 TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
@@ -377,3 +381,34 @@ def scenario(db, city, work, person):
             work.activity(partnership, kind="joint_workshop", starts_on=TODAY)
     city.extra.update(certificate=certificate, wati=wati)
     return city
+
+
+def _moment(month, day=15):
+    return datetime(int(month[:4]), int(month[5:7]), day, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def spread(app, db, scenario):
+    """The scenario's work spread over two academic years: Wati's unit (last year's class) was
+    verified in March of last year, Joko's at the start of this year (or this month, in July),
+    and the other school's teacher training ran in last year's March."""
+    last_march = next(m for m in year_months(LAST_YEAR) if m.endswith("-03"))
+    first_this_year = year_months(THIS_YEAR)[0]
+    moves = {scenario.extra["wati"].id: last_march, scenario.other_student.id: first_this_year}
+    for completion in db.exec(select(UnitCompletion)).all():
+        month = moves.get(completion.student_id)
+        if month:
+            completion.created_at = _moment(month, 10)
+            completion.reviewed_at = _moment(month)
+            completion.performed_on = _moment(month, 9).date()
+            db.add(completion)
+    training = db.exec(
+        select(ExchangeActivity).where(ExchangeActivity.status == "completed")
+    ).all()[-1]
+    training.starts_on = training.ends_on = _moment(last_march).date()
+    db.add(training)
+    db.commit()
+    with app.test_request_context("/"), new_session(app) as session:
+        rebuild(session)
+        session.commit()
+    return scenario

@@ -99,7 +99,7 @@ def test_school_comparison_export_follows_the_school_filter(client, login, scena
     query = f"lang=en&year={THIS_YEAR}&school={scenario.school.id}"
     rows = csv_rows(client.get(f"/dashboard/export/schools.csv?{query}"))
     assert [row[0] for row in rows[1:]] == ["SMK Negeri 2 Surakarta"]
-    assert rows[1][2:5] == ["3", "3", "1"]
+    assert rows[1][2:5] == ["3", "4", "1"]  # this year's students; this year's work
 
     book = workbook(client.get(f"/dashboard/export/schools.xlsx?{query}"))
     names = [row[0] for row in book["schools"].iter_rows(min_row=2, values_only=True)]
@@ -133,6 +133,10 @@ def this_month():
     return datetime.now(JAKARTA).strftime("%Y-%m")
 
 
+def this_month_in_words():
+    return datetime.now(JAKARTA).strftime("%B %Y")  # "December 2026", as English reads it
+
+
 def next_month():
     return periods.shift_month(this_month(), 1)
 
@@ -140,9 +144,9 @@ def next_month():
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("since=1900-01", "since", "Choose 2000-01 or a later month."),
-        ("until=1999-12", "until", "Choose 2000-01 or a later month."),
-        ("since=1900-01&until=2026-01", "since", "Choose 2000-01 or a later month."),
+        ("since=1900-01", "since", "Choose January 2000 or a later month."),
+        ("until=1999-12", "until", "Choose January 2000 or a later month."),
+        ("since=1900-01&until=2026-01", "since", "Choose January 2000 or a later month."),
         ("since={next}", "since", "Choose {this} (this month) or an earlier month."),
         ("since=2026-01&until=2099-12", "until", "Choose {this} (this month) or an earlier month."),
     ],
@@ -152,7 +156,7 @@ def test_months_before_the_programme_or_after_this_month_are_refused_on_their_fi
 ):
     login(scenario.office)
     query = query.format(next=next_month())
-    message = message.format(this=this_month())
+    message = message.format(this=this_month_in_words())
     response = client.get(f"/dashboard/?lang=en&{query}")
     page = text(response)
     assert response.status_code == 400
@@ -160,6 +164,20 @@ def test_months_before_the_programme_or_after_this_month_are_refused_on_their_fi
     assert "at most 60 months" not in page  # one message: the month out of bounds
     export = client.get(f"/dashboard/export/months.csv?lang=en&{query}")
     assert export.status_code == 400
+
+
+def test_a_refused_month_is_named_in_the_pages_language(client, login, scenario):
+    """Never an ISO month in a message (issue 15 item 9): Chinese puts the year first."""
+    login(scenario.office)
+
+    def error(query):
+        page = text(client.get(f"/dashboard/?lang=zh&{query}"))
+        return re.search(r'<p class="error" id="since-error">(.*?)</p>', page)[1]
+
+    year, month = (int(part) for part in this_month().split("-"))
+    assert f"{year}年{month}月" in error(f"since={next_month()}")
+    assert "2000年1月" in error("since=1900-01")
+    assert not re.search(r"\d{4}-\d{2}", error("since=1900-01"))
 
 
 @pytest.mark.parametrize(

@@ -55,12 +55,17 @@ def test_school_figures_count_only_that_school(scenario, figures):
     }
 
 
-def test_academic_year_filter_follows_the_class_year(scenario, figures):
+def test_academic_year_filter_counts_work_by_its_date_and_students_by_their_class(
+    scenario, figures
+):
+    """All the scenario's work happened this month: it counts in this academic year (Wati's,
+    of last year's class, too) and none in last year; students count by their class's year."""
     this_year, _ = figures(scenario.office, year=THIS_YEAR)
     last_year, _ = figures(scenario.office, year=LAST_YEAR)
-    assert (this_year["units_verified"], this_year["active_students"]) == (4, 4)
-    assert (last_year["units_verified"], last_year["active_students"]) == (1, 0)
+    assert (this_year["units_verified"], this_year["active_students"]) == (5, 4)
+    assert (last_year["units_verified"], last_year["active_students"]) == (0, 0)
     assert this_year["certificates"] == 1 and last_year["certificates"] == 0
+    assert this_year["units_verified_month"] == 5 and last_year["units_verified_month"] == 0
 
 
 def test_module_and_program_filters(scenario, figures):
@@ -151,6 +156,6 @@ def test_headline_figures_for_the_api_is_a_plain_dict(app, scenario):
     assert result["scope"] == "city"
     assert result["filters"]["academic_year"] == THIS_YEAR
     figure = result["figures"]["units_verified"]
-    assert figure["value"] == 4 and figure["suppressed"] is False
+    assert figure["value"] == 5 and figure["suppressed"] is False
     assert figure["label"] == "Units verified in total" and figure["definition"]
     assert result["as_of"] is not None

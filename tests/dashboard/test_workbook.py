@@ -14,8 +14,13 @@ from eduplatform.dashboard import exports
 from eduplatform.dashboard.tables import Table
 from tests.dashboard.conftest import THIS_YEAR, text
 
-DASHBOARD_TABLES = ("figures", "months", "schools", "modules", "funnel", "activities")
-SCHOOL_TABLES = ("figures", "months", "cohorts", "funnel", "activities")
+PLACEMENTS = ("placement_figures", "placement_companies", "placement_sectors")
+DASHBOARD_TABLES = (
+    ("figures", "months", "schools", "modules", "funnel", "activities")
+    + PLACEMENTS
+    + ("placement_schools",)
+)
+SCHOOL_TABLES = ("figures", "months", "cohorts", "funnel", "activities", *PLACEMENTS)
 NAMES = (
     "Siti Rahayu",
     "Agus Pratama",
@@ -85,6 +90,10 @@ def test_office_workbook_has_about_then_every_table_of_the_dashboard(client, log
         "Modules",
         "How far students get in EV-101",
         "Exchange activities by kind and",
+        "Industry placements",
+        "Placements by company",
+        "Placements by sector",
+        "Placements by school",
     ]
     assert_same_as_single_exports(client, book, query, DASHBOARD_TABLES)
 
@@ -96,7 +105,8 @@ def test_office_workbook_has_about_then_every_table_of_the_dashboard(client, log
 
     figures = book["Headline figures"]
     values = {row[0]: row[1] for row in figures.iter_rows(min_row=2, values_only=True)}
-    assert values["Units verified in total"] == 4 and values["Schools taking part"] == 2
+    # every unit was verified this month, last year's class's included: all in this year
+    assert values["Units verified in total"] == 5 and values["Schools taking part"] == 2
     for sheet in book.worksheets[1:]:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.b for cell in sheet[1])

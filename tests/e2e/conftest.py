@@ -3,10 +3,13 @@
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from werkzeug.serving import make_server
 
+import eduplatform
 from tests.conftest import PASSWORD
 
 CHROMIUM_ARGS = [
@@ -20,6 +23,8 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+BROWSER_LOCALES = {"id": "id-ID", "zh": "zh-CN", "en": "en-US"}
+CATALOGUES = Path(eduplatform.__file__).parent / "translations"
 
 
 def chromium_path():
@@ -63,7 +68,9 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # links that leave the app (QR codes, credentials) point here
+    yield url
     server.shutdown()
     thread.join(timeout=5)
 
@@ -73,10 +80,46 @@ def viewport(request):
     return PHONE if request.param == "phone" else DESKTOP
 
 
+@pytest.fixture(params=["id", "zh"])
+def lang(request):
+    """A journey in Indonesian and in Chinese (a test that asks for `lang` runs in both)."""
+    return request.param
+
+
+def page_language(request):
+    """The test's language: its `lang`, else Indonesian (the app's default)."""
+    return request.getfixturevalue("lang") if "lang" in request.fixturenames else "id"
+
+
+class Catalogue:
+    """The texts people read in one language, from the app's compiled catalogue: a test
+    written once with the English source texts runs in every language."""
+
+    def __init__(self, lang):
+        self.lang = lang
+        self._translations = Translations.load(str(CATALOGUES), [lang])
+
+    def __call__(self, msgid, **values):
+        text = self._translations.gettext(msgid)
+        return text % values if values else text
+
+    def n(self, singular, plural, num, **values):
+        text = self._translations.ngettext(singular, plural, num)
+        return text % {"num": num, **values}
+
+
 @pytest.fixture
-def page(browser, viewport):
-    """A fresh browser page (its own cookies) in Indonesian, at phone and at desktop width."""
-    context = browser.new_context(viewport=viewport, locale="id-ID")
+def t(request):
+    """t("English text", **values): that text as the page shows it in the test's language."""
+    return Catalogue(page_language(request))
+
+
+@pytest.fixture
+def page(browser, viewport, request):
+    """A fresh browser page (its own cookies) at phone and at desktop width, in the test's
+    language (Indonesian unless the test asks for `lang`)."""
+    locale = BROWSER_LOCALES[page_language(request)]
+    context = browser.new_context(viewport=viewport, locale=locale)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -84,14 +127,14 @@ def page(browser, viewport):
 
 
 @pytest.fixture
-def sign_in(page, live_server):
+def sign_in(page, live_server, t):
     """sign_in(user) signs the browser page in through the login form."""
 
     def go(user, password=PASSWORD):
         page.goto(f"{live_server}/login")
-        page.get_by_label("Email atau NISN").fill(user.email or user.nisn)
-        page.get_by_label("Kata sandi").fill(password)
-        page.get_by_role("button", name="Masuk").click()
+        page.get_by_label(t("Email or NISN")).fill(user.email or user.nisn)
+        page.get_by_label(t("Password")).fill(password)
+        page.get_by_role("button", name=t("Sign in")).click()
         page.wait_for_url(f"{live_server}/")
         return page
 

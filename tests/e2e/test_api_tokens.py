@@ -12,6 +12,7 @@ def test_teacher_creates_uses_and_revokes_a_token(make_user, sign_in, live_serve
     section.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").input_value()
     assert token.startswith("edu_")
+    page.wait_for_load_state("load")  # measured once the stylesheet applies, not before
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
     me = page.request.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {token}"})

@@ -1,81 +1,141 @@
-"""Pak Budi plans a joint workshop, adds participants, completes it with a report, sees hours."""
+"""Pak Budi's exchange journey in the city-wide sister-school programme, in Indonesian and
+Chinese, at phone and desktop width: he plans a joint workshop with the university's lecturers
+(times, languages from a list, the cost as he types it), edits it, adds participants and an
+interpreter, completes the report with hours, and finds it in his school's calendar feed and in
+his training hours; the lecturer in Xi'an reads its times in China time (issue 14 section 3)."""
 
-from datetime import timedelta
+import re
 
 import pytest
+from babel.numbers import format_decimal
+from icalendar import Calendar
 from playwright.sync_api import expect
 
 from eduplatform.clock import local_today
 from eduplatform.exchange import partnerships
+from eduplatform.exchange.forms import language_name
+from eduplatform.people.models import Organization
 
 
 @pytest.fixture
-def people(db, make_org, make_user):
-    """A school's teacher (working in English) and an author at its partner university."""
+def city(db, make_org, make_user, lang):
+    """The city's MoU with the university; Pak Budi's school and another are members."""
+    office = make_user("office", password=None)
     school = make_org("school", name="SMK Negeri 2 Surakarta")
+    other = make_org("school", name="SMK Negeri 5 Surakarta")
     university = make_org("university", name="Xi'an Automotive University")
     partnership = partnerships.create_partnership(
         db,
-        actor=make_user("office", password=None),
-        school=school,
+        actor=office,
+        school=db.get(Organization, office.organization_id),
         partner=university,
-        kind="university",
+        kind="sister_school",
         status="active",
+        mou_reference="MOU/KOTA/2025",
+        member_schools=[school, other],
     )
-    teacher = make_user("teacher", organization=school, full_name="Budi Santoso", locale="en")
-    author = make_user("author", organization=university, full_name="Chen Jing", password=None)
-    return partnership, teacher, author
+    people = {
+        "budi": make_user("teacher", organization=school, full_name="Budi Santoso", locale=lang),
+        "agus": make_user("teacher", organization=other, full_name="Agus Wibowo", password=None),
+        "chen": make_user("author", organization=university, full_name="Chen Jing", locale=lang),
+    }
+    return partnership, people
 
 
-def test_teacher_plans_and_completes_an_activity(page, live_server, sign_in, people):
-    partnership, teacher, author = people
-    sign_in(teacher)
+def test_pak_budi_runs_a_joint_workshop_of_the_city_programme(
+    app, page, live_server, sign_in, city, lang, t
+):
+    partnership, people = city
+    app.config["BASE_URL"] = live_server  # the public address the feed's links are made from
+    sign_in(people["budi"])
 
-    page.goto(f"{live_server}/exchange/partnerships/{partnership.id}")
-    page.get_by_role("link", name="Plan an activity").click()
-    page.get_by_label("Kind of activity").select_option("joint_workshop")
-    page.get_by_label("Title").fill("Joint BMS diagnostics workshop")
-    today = local_today()
-    page.get_by_label("Start date").fill(today.isoformat())
-    page.get_by_label("End date").fill((today + timedelta(days=1)).isoformat())
-    page.get_by_label("Place").fill("Workshop B")
-    page.get_by_label("Languages used").fill("id, zh")
-    page.get_by_label("Travel").fill("1500000")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Joint BMS diagnostics workshop")
+    page.goto(f"{live_server}/exchange/partnerships")
+    page.get_by_role("link", name=re.compile("Org")).first.click()  # the education office's MoU
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xi'an Automotive University")
+    page.get_by_role("link", name=t("Plan an activity")).click()
 
-    def add(person=None, guest=None, role="participant", hours="0"):
+    indonesian, chinese = language_name("id", lang), language_name("zh", lang)
+    page.get_by_label(t("Kind of activity")).select_option("joint_workshop")
+    page.get_by_label(t("Title"), exact=True).fill("Lokakarya diagnosis BMS bersama")
+    expect(page.get_by_label(t("Member school"), exact=True)).to_have_value(
+        str(people["budi"].organization_id)
+    )
+    page.get_by_label(t("Start date")).fill(local_today().isoformat())
+    page.get_by_label(t("Start time")).fill("09:00")
+    page.get_by_label(t("End time")).fill("15:00")
+    page.get_by_label(t("Place"), exact=True).fill("Bengkel TKRO")
+    page.get_by_label(indonesian, exact=True).check()
+    page.get_by_label(chinese, exact=True).check()
+    page.get_by_label(t("Travel")).fill("Rp 1.500.000")  # as an Indonesian types it
+    page.get_by_role("button", name=t("Save")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lokakarya diagnosis BMS")
+    facts = page.locator("dl.facts").first
+    expect(facts).to_contain_text(f"09:00–15:00 {t('WIB')}")
+    expect(facts).to_contain_text(indonesian)
+    expect(facts).to_contain_text(chinese)
+    expect(page.locator("body")).to_contain_text(format_decimal(1500000, locale=lang))
+
+    page.get_by_role("link", name=t("Edit"), exact=True).click()  # a saved activity saves again
+    page.get_by_role("button", name=t("Save")).click()
+    expect(page.locator(".flash-success")).to_contain_text(t("Changes saved."))
+
+    def add(person=None, guest=None, role="participant"):
         if person is not None:
-            page.locator("#p-user_id").select_option(str(person.id))
+            page.get_by_label(t("Person on the platform")).select_option(str(person.id))
         if guest is not None:
-            page.locator("#p-guest_name").fill(guest)
-        page.locator("#p-role").select_option(role)
-        page.locator("#p-hours").fill(hours)
-        page.get_by_role("button", name="Add participant").click()
-        expect(page.locator(".flash-success")).to_contain_text("Participant added")
+            page.get_by_label(t("Or a guest's name")).fill(guest)
+        page.get_by_label(t("Role"), exact=True).last.select_option(role)
+        page.get_by_role("button", name=t("Add participant")).click()
+        expect(page.locator(".flash-success")).to_contain_text(t("Participant added."))
 
-    add(person=teacher, hours="12")
-    add(person=author, role="facilitator", hours="12")
-    add(guest="Wang Fang", role="interpreter", hours="10")
-    participants = page.locator("#participants tbody")
-    expect(participants).to_contain_text("Chen Jing")
-    expect(participants).to_contain_text("Wang Fang")
+    add(person=people["chen"], role="facilitator")
+    add(person=people["budi"])
+    add(person=people["agus"])  # a teacher of another member school, with his account
+    add(guest="Wang Fang", role="interpreter")
+    expect(page.locator("#participants tbody")).to_contain_text("Agus Wibowo")
 
-    page.get_by_role("link", name="Complete with report").click()
-    page.get_by_label("Number of hours").fill("99")
-    page.get_by_label("Outcomes").fill("Teachers can read BMS fault codes.")
-    page.get_by_label("What follows from it").fill("A second workshop in March.")
-    page.get_by_role("button", name="Complete with this report").click()
-    expect(page.locator("#hours-error")).to_be_visible()  # more than two days allow
-    page.get_by_label("Number of hours").fill("14")
-    page.get_by_role("button", name="Complete with this report").click()
-    expect(page.locator(".badge.ok").first).to_have_text("Completed")
-    expect(page.locator("#report")).to_contain_text("Teachers can read BMS fault codes.")
+    page.get_by_role("link", name=t("Complete with report")).click()
+    page.get_by_label(t("Outcomes"), exact=True).fill("Guru dapat membaca kode kesalahan BMS.")
+    page.get_by_label(t("Number of hours"), exact=True).fill("6")
+    page.get_by_label(t("Hours credited to %(name)s", name="Wang Fang")).fill("5,5")
+    page.get_by_label(t("What follows from it")).fill("Lokakarya kedua pada bulan Maret.")
+    page.get_by_role("button", name=t("Complete with this report")).click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        t("The activity is completed and its report saved.")
+    )
+    rows = page.locator("#participants tbody")
+    expect(rows.locator("tr", has_text="Agus Wibowo")).to_contain_text("6")
+    expect(rows.locator("tr", has_text="Wang Fang")).to_contain_text(
+        format_decimal(5.5, locale=lang)
+    )
 
-    page.goto(f"{live_server}/exchange/activities?when=all")
-    expect(page.get_by_role("link", name="Joint BMS diagnostics workshop")).to_be_visible()
+    page.goto(f"{live_server}/exchange/activities")
+    page.get_by_role("link", name=t("Calendar feed")).click()
+    page.get_by_role("button", name=t("Create the calendar address")).click()
+    address = page.locator("#feed-url").input_value()
+    expect(page.get_by_role("link", name=t("Subscribe in my calendar app"))).to_have_attribute(
+        "href", "webcal://" + address.split("://", 1)[1]
+    )
+    page.get_by_role("button", name=t("Copy address")).click()
+    expect(page.locator("[data-copy-status]")).not_to_be_empty()
+    feed = page.request.get(address)
+    assert feed.status == 200
+    calendar = Calendar.from_ical(feed.body())
+    event = next(e for e in calendar.walk("VEVENT") if "BMS" in str(e["summary"]))
+    assert event.decoded("dtstart").hour == 9 and str(event.decoded("dtstart").tzinfo) == (
+        "Asia/Jakarta"
+    )
+    assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["Asia/Jakarta"]
 
     page.goto(f"{live_server}/profile")
     section = page.locator("#exchange-participation")
-    expect(section).to_contain_text("Joint BMS diagnostics workshop")
-    expect(section.locator("tfoot")).to_contain_text("12")
+    expect(section).to_contain_text("Lokakarya diagnosis BMS bersama")
+    expect(section.locator("dd").nth(1)).to_have_text("6")  # of which training and workshops
+
+    # Ms. Chen in Xi'an reads the workshop's times in China time, with the school's own after.
+    page.context.clear_cookies()
+    sign_in(people["chen"])
+    page.goto(f"{live_server}/exchange/activities")
+    page.get_by_role("link", name="Lokakarya diagnosis BMS bersama").click()
+    expect(page.locator("dl.facts").first).to_contain_text(f"10:00–16:00 {t('China time')}")
+    expect(page.locator("dl.facts").first).to_contain_text(f"09:00–15:00 {t('WIB')}")

@@ -1,9 +1,14 @@
 """Pak Budi imports his class from the school office's spreadsheet: preview, fix, commit."""
 
-from playwright.sync_api import expect
+from pathlib import Path
 
-from eduplatform.people.models import Cohort
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from eduplatform.people.models import Cohort, User
 from tests.people.conftest import roster_csv, students
+
+FILES = Path(__file__).parents[1] / "people" / "files"
 
 
 def test_teacher_previews_fixes_and_imports_a_roster(
@@ -22,7 +27,7 @@ def test_teacher_previews_fixes_and_imports_a_roster(
     page.goto(f"{live_server}/classes/{cohort.id}")
     page.get_by_role("link", name="Import roster").click()
     upload = {"name": "xi-tkro-1.csv", "mimeType": "text/csv"}
-    page.get_by_label("Roster file (CSV or XLSX)").set_input_files(
+    page.get_by_label("Student list (CSV or XLSX)").set_input_files(
         {**upload, "buffer": roster_csv(broken)}
     )
     page.get_by_role("button", name="Check the file").click()
@@ -34,7 +39,7 @@ def test_teacher_previews_fixes_and_imports_a_roster(
     expect(page.get_by_text("Nothing was imported")).to_be_visible()
     expect(page.get_by_role("button", name="Import 40 students")).to_have_count(0)
 
-    page.get_by_label("Roster file (CSV or XLSX)").set_input_files(
+    page.get_by_label("Student list (CSV or XLSX)").set_input_files(
         {**upload, "buffer": roster_csv(rows)}
     )
     page.get_by_role("button", name="Check the file").click()
@@ -48,3 +53,47 @@ def test_teacher_previews_fixes_and_imports_a_roster(
 
     page.get_by_role("link", name="Back to the class").click()
     expect(page.get_by_text("Awaiting activation")).to_have_count(40)
+
+
+def test_pak_budi_imports_the_dapodik_export_as_it_is(
+    page, live_server, sign_in, db, make_org, make_user
+):
+    """Issue 16.1: the Dapodik list, NISNs turned into numbers by Excel, in Indonesian."""
+    school = make_org("school", name="SMK Negeri 99 Contoh")
+    teacher = make_user("teacher", organization=school, full_name="Budi Santoso")
+    cohort = Cohort(school_id=school.id, name="XI TKRO 1", academic_year="2025/2026")
+    db.add(cohort)
+    db.commit()
+    sign_in(teacher)
+
+    page.goto(f"{live_server}/classes/{cohort.id}")
+    page.get_by_role("link", name="Impor daftar siswa").click()
+    page.get_by_label("Daftar siswa (CSV atau XLSX)").set_input_files(
+        FILES / "dapodik_peserta_didik_nisn_angka.xlsx"
+    )
+    page.get_by_role("button", name="Periksa berkas").click()
+
+    ignored = page.locator("details.ignored-columns")
+    expect(ignored).to_have_count(1)
+    expect(ignored).to_contain_text("Kolom yang tidak diimpor (39):")
+    ignored.locator("summary").click()
+    expect(ignored.get_by_text("Data Ayah: Nama", exact=False)).to_be_visible()
+    expect(page.locator("p.padded-note")).to_contain_text("36 NISN tersimpan di berkas")
+    expect(page.locator("tr.create.padded")).to_have_count(36)
+    expect(page.get_by_label("Rombel dalam berkas yang diimpor")).to_have_value("XI TKRO 1")
+    title_case = page.get_by_label('Tulis dengan huruf besar di awal kata: "Agus Rahmawati"')
+    expect(title_case).to_be_checked()
+    first = page.locator("tr.create").first
+    expect(first).to_contain_text("Agus Rahmawati")
+    expect(first).to_contain_text("di berkas: AGUS RAHMAWATI")
+    expect(first).to_contain_text("NISN 0089900000")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+    page.get_by_role("button", name="Impor 36 siswa").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daftar siswa diimpor")
+    expect(page.locator("code.act-code")).to_have_count(36)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    names = db.exec(
+        select(User.full_name).where(User.organization_id == school.id, User.role == "student")
+    ).all()
+    assert len(names) == 36 and "Muhammad bin Yusuf" in names

@@ -182,7 +182,7 @@ def test_teacher_plans_an_activity_through_the_form(client, login, db, world):
             "starts_on": TODAY.isoformat(),
             "ends_on": (TODAY + timedelta(days=2)).isoformat(),
             "place": "Xi'an campus",
-            "languages": "zh, id",
+            "languages": ["zh", "id"],
             "sending_org_id": str(world.school.id),
             "receiving_org_id": str(world.university.id),
             "funding_source": "City budget",

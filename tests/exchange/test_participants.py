@@ -10,8 +10,9 @@ from eduplatform.errors import Invalid
 from eduplatform.exchange import participation, service
 from eduplatform.exchange.models import ActivityAttachment, ActivityParticipant
 from tests.exchange.conftest import text
+from tests.exchange.crafted_pdfs import pdf as plain_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def _png():

@@ -106,7 +106,10 @@ def test_an_office_partner_is_refused_on_the_partner_field(client, login, db, wo
 def test_an_empty_form_marks_the_school_and_partner_fields(client, login, db, world):
     login(world.office)
     before = len(db.exec(select(Partnership)).all())
-    for lang, school_message in (("id", "Pilih sekolah."), ("zh", "请选择学校。")):
+    for lang, school_message in (
+        ("id", "Pilih sekolah, atau dinas pendidikan untuk kemitraan tingkat kota."),
+        ("zh", "请选择学校；全市合作请选择教育局。"),
+    ):
         page = text(client.post(f"{URL}?lang={lang}", data=_form()))
         assert _field_errors(page, "school_id") == [school_message], lang
         assert len(_field_errors(page, "partner_id")) == 1, lang
@@ -114,7 +117,9 @@ def test_an_empty_form_marks_the_school_and_partner_fields(client, login, db, wo
         assert re.search(r'<select[^>]*aria-invalid="true"[^>]*id="partner_id"', page), lang
         assert _summary(page) == "", lang
     page = text(client.post(f"{URL}?lang=en", data=_form()))
-    assert _field_errors(page, "school_id") == ["Choose a school."]
+    assert _field_errors(page, "school_id") == [
+        "Choose a school, or the education office for a city-wide partnership."
+    ]
     assert _field_errors(page, "partner_id") == [
         "Choose a partner organization or enter the partner's name."
     ]
@@ -132,3 +137,60 @@ def test_editing_shows_the_partner_refusal_on_the_partner_field(client, login, d
     assert response.status_code == 200
     assert _field_errors(page, "partner_id") == ["A university partner is a university."]
     assert _summary(page) == ""
+
+
+def test_office_records_the_city_mou_with_member_schools_and_edits_them(
+    client, login, db, world, make_org
+):
+    """Ibu Rina records the city's sister-school programme: one MoU, many member schools."""
+    office_org = db.get(Organization, world.office.organization_id)
+    school_b = make_org("school", name="SMK Negeri 5 Surakarta")
+    login(world.office)
+    page = text(client.get(f"{URL}?lang=en"))
+    assert f'value="{office_org.id}"' in page and 'name="member_schools"' in page
+    response = client.post(
+        f"{URL}?lang=en",
+        data={
+            **_form(),
+            "school_id": str(office_org.id),
+            "kind": "sister_school",
+            "partner_id": str(world.university.id),
+            "member_schools": [str(world.school.id), str(school_b.id)],
+            "mou_reference": "MOU/KOTA/2025",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    partnership = db.exec(select(Partnership).where(Partnership.school_id == office_org.id)).one()
+    assert partnership.member_school_ids == {world.school.id, school_b.id}
+    shown = text(client.get(f"/exchange/partnerships/{partnership.id}?lang=en"))
+    assert "SMK Negeri 5 Surakarta" in shown and "city-wide" in shown
+    edit = f"/exchange/partnerships/{partnership.id}/edit?lang=en"
+    assert 'name="member_schools"' in text(client.get(edit))
+    response = client.post(
+        edit,
+        data={
+            "kind": "sister_school",
+            "partner_id": str(world.university.id),
+            "member_schools": [str(school_b.id)],
+            "mou_reference": "MOU/KOTA/2025",
+            "status": "active",
+        },
+    )
+    assert response.status_code == 302, text(response)
+    db.refresh(partnership)
+    assert partnership.member_school_ids == {school_b.id}
+
+
+def test_a_schools_own_partnership_has_no_member_schools(client, login, db, world, make_org):
+    login(world.office)
+    before = len(db.exec(select(Partnership)).all())
+    data = _form(
+        school_id=str(world.school.id),
+        kind="university",
+        partner_id=str(world.university.id),
+        member_schools=[str(make_org("school").id)],
+    )
+    page = text(client.post(f"{URL}?lang=en", data=data))
+    assert "Only a city-wide partnership (of the education office) has member schools." in page
+    assert len(db.exec(select(Partnership)).all()) == before

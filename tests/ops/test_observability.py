@@ -54,3 +54,11 @@ def test_serve_refuses_to_start_without_a_secret_key(runner, monkeypatch):
     result = runner.invoke(args=["serve", "--workers", "2"])
     assert result.exit_code == 1
     assert "EDUPLATFORM_SECRET_KEY" in result.output
+
+
+def test_serve_refuses_to_start_without_a_base_url(runner, monkeypatch):
+    monkeypatch.setenv("EDUPLATFORM_SECRET_KEY", "a-secret-for-this-test")
+    monkeypatch.delenv("EDUPLATFORM_BASE_URL", raising=False)
+    result = runner.invoke(args=["serve", "--workers", "2"])
+    assert result.exit_code == 1
+    assert "EDUPLATFORM_BASE_URL is not set" in result.output

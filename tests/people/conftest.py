@@ -1,6 +1,8 @@
 """Two schools with a teacher and a class each, and roster files as spreadsheets save them."""
 
+import html
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -79,3 +81,16 @@ def roster_xlsx(rows, *, numeric_nisn=False):
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def preview_choices(page, **changes):
+    """The preview form's fields as a browser sends them: hidden, checked and selected ones."""
+    fields = dict(re.findall(r'name="(payload|previewed)" type="hidden" value="([^"]*)"', page))
+    names = re.search(r'<input checked id="names-\d" name="names" type="radio" value="(\w+)"', page)
+    if names:
+        fields["names"] = names.group(1)
+    rombel = re.search(r'<select[^>]*name="rombel"[^>]*>.*?</select>', page, re.S)
+    if rombel:
+        chosen = re.search(r'<option selected value="([^"]*)"', rombel.group(0))
+        fields["rombel"] = html.unescape(chosen.group(1)) if chosen else ""
+    return {**fields, **changes}

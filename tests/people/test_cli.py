@@ -2,11 +2,14 @@ import csv
 import json
 import os
 
+import openpyxl
+import pytest
 from sqlmodel import func, select
 
 from eduplatform.curriculum.models import Program
 from eduplatform.people.models import ActivationCode, Cohort, CohortTeacher, Enrollment, User
 from tests.people.conftest import roster_csv, roster_xlsx, students
+from tests.xlsx_bombs import reported_bomb, wide_row_bomb
 
 
 def _run(runner, *args, input=None):
@@ -258,7 +261,7 @@ def test_roster_import_cannot_reach_another_schools_class_or_students(
         "--json",
     )
     assert result.exit_code == 1
-    assert "another school" in payload["errors"][0]["message"]
+    assert payload["errors"][0]["message"].startswith("This NISN cannot be used for this school.")
     other = db.exec(select(User).where(User.nisn == "0008000000")).one()
     assert other.organization_id == world.other_school.id
 
@@ -271,3 +274,33 @@ def test_roster_import_of_a_non_spreadsheet_file_is_refused_readably(runner, wor
     )
     assert result.exit_code == 1
     assert "neither a CSV nor an XLSX" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [(reported_bomb, "compressed"), (wide_row_bomb, "more than 256 columns")],
+)
+def test_roster_import_refuses_a_workbook_bomb_before_opening_it(
+    runner, world, db, tmp_path, monkeypatch, bomb, message
+):
+    def never(*_args, **_kwargs):
+        raise AssertionError("openpyxl opened the bomb")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    path = tmp_path / "kelas.xlsx"
+    path.write_bytes(bomb())
+    result, payload = _run(
+        runner,
+        "roster",
+        "import",
+        "--school",
+        "20300001",
+        "--cohort",
+        "XI TKRO 1",
+        str(path),
+        "--json",
+    )
+    assert result.exit_code == 1
+    assert payload["created"] == 0 and payload["errors"][0]["row"] is None
+    assert message in payload["errors"][0]["message"]
+    assert db.exec(select(func.count()).select_from(User).where(User.role == "student")).one() == 0

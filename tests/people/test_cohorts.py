@@ -220,15 +220,14 @@ def test_another_schools_ids_answer_404_to_a_teacher(client, login, db, world, m
     assert db.exec(select(Enrollment)).one().status == "active"
 
 
-def test_new_class_for_another_school_stays_in_the_teachers_school(client, login, db, world):
+def test_a_new_class_for_another_school_answers_404_and_makes_nothing(client, login, db, world):
     login(world.teacher)
-    client.post(
+    response = client.post(
         f"/classes/new?school={world.other_school.id}",
         data={"name": "Sneaky", "academic_year": "2025/2026"},
     )
-    assert db.exec(select(Cohort).where(Cohort.name == "Sneaky")).one().school_id == (
-        world.school.id
-    )
+    assert response.status_code == 404
+    assert db.exec(select(Cohort).where(Cohort.name == "Sneaky")).all() == []
 
 
 def test_office_sees_every_schools_classes_and_students(client, login, db, world, make_user):

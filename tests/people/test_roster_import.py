@@ -9,7 +9,7 @@ from eduplatform.db import new_session
 from eduplatform.errors import Invalid
 from eduplatform.people.models import ActivationCode, Cohort, Enrollment, User
 from eduplatform.people.roster import parse_roster
-from eduplatform.people.roster_import import import_roster
+from eduplatform.people.roster_import import EMAIL_UNUSABLE, NISN_UNUSABLE, import_roster
 from tests.people.conftest import roster_csv, roster_xlsx, students
 
 
@@ -105,7 +105,7 @@ def test_a_nisn_of_another_schools_student_rejects_the_whole_file(session, world
     assert refused.value.errors == [
         {"row": 7, "column": "NISN", "message": refused.value.errors[0]["message"]}
     ]
-    assert "another school" in str(refused.value.errors[0]["message"])
+    assert str(refused.value.errors[0]["message"]) == str(NISN_UNUSABLE)
     assert _count(db, User, User.organization_id == world.school.id, User.role == "student") == 0
     assert _count(db, Enrollment) == 0 and _count(db, ActivationCode) == 0
     assert _count(db, AuditEvent, AuditEvent.action == "roster.imported") == 0
@@ -117,6 +117,19 @@ def test_an_email_in_use_by_someone_else_is_rejected(session, world):
     with pytest.raises(Invalid) as refused:
         _import(session, world, roster_csv(rows))
     assert [(e["row"], e["column"]) for e in refused.value.errors] == [(3, "Email")]
+    assert str(refused.value.errors[0]["message"]) == str(EMAIL_UNUSABLE)
+
+
+def test_an_email_of_another_student_of_the_same_school_names_that_student(
+    session, world, make_user
+):
+    make_user("student", organization=world.school, nisn="0099999999", email="ani@example.org")
+    rows = students(1)
+    rows[0] = (rows[0][0], rows[0][1], "ani@example.org", None, None)
+    with pytest.raises(Invalid) as refused:
+        _import(session, world, roster_csv(rows))
+    message = str(refused.value.errors[0]["message"])
+    assert message.startswith("This email address belongs to ") and "of this school" in message
 
 
 def test_row_problems_from_the_file_refuse_the_import(session, world, db):

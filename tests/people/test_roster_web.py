@@ -2,13 +2,17 @@ import csv
 import io
 import re
 
+import openpyxl
+import pytest
 from itsdangerous import URLSafeSerializer
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from eduplatform.people.models import ActivationCode, Enrollment, User
-from tests.people.conftest import roster_csv, roster_xlsx, students
+from tests.conftest import PASSWORD
+from tests.people.conftest import preview_choices, roster_csv, roster_xlsx, students
+from tests.xlsx_bombs import reported_bomb, wide_row_bomb
 
 
 def _upload(client, cohort_id, data, name="roster.csv"):
@@ -17,10 +21,6 @@ def _upload(client, cohort_id, data, name="roster.csv"):
         data={"file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
-
-
-def _payload(page):
-    return re.search(r'name="payload" value="([^"]+)"', page).group(1)
 
 
 def _students(db):
@@ -42,7 +42,7 @@ def test_commit_imports_the_previewed_rows_and_shows_codes_once(client, login, d
     preview = _upload(client, world.cohort.id, roster_xlsx(students(40)), name="kelas.xlsx")
     response = client.post(
         f"/classes/{world.cohort.id}/import/commit?lang=en",
-        data={"payload": _payload(preview.get_data(as_text=True))},
+        data=preview_choices(preview.get_data(as_text=True)),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Roster imported" in page
@@ -58,7 +58,7 @@ def test_the_same_file_again_previews_as_unchanged(client, login, world):
     login(world.teacher)
     data = roster_csv(students(5))
     first = _upload(client, world.cohort.id, data).get_data(as_text=True)
-    client.post(f"/classes/{world.cohort.id}/import/commit", data={"payload": _payload(first)})
+    client.post(f"/classes/{world.cohort.id}/import/commit", data=preview_choices(first))
     again = _upload(client, world.cohort.id, data).get_data(as_text=True)
     assert again.count('class="badge">Unchanged<') == 5
 
@@ -71,7 +71,7 @@ def test_rejected_rows_are_listed_by_row_and_column_and_there_is_no_commit_butto
     login(world.teacher)
     page = _upload(client, world.cohort.id, roster_csv(rows)).get_data(as_text=True)
     assert "Nothing was imported" in page
-    assert 'name="payload"' not in page and "Import 20 students" not in page
+    assert "Import 20 students" not in page and "Import 19 students" not in page
     row_17 = re.search(r'<tr class="rejected">\s*<td class="num">17</td>.*?</tr>', page, re.S)
     assert row_17 and "Column NISN" in row_17.group(0) and "has 9" in row_17.group(0)
     assert _students(db) == 0
@@ -82,14 +82,14 @@ def test_file_level_problems_show_on_the_upload_page(client, login, world):
     response = _upload(client, world.cohort.id, b"Nama;Kelas\nSiti;XI\n")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Unknown column &#34;Kelas&#34;" in page
+    assert "The column &#34;NISN&#34; is missing." in page
     assert "Row 1" in page
 
 
 def test_a_missing_column_is_named_as_the_upload_help_tells(client, login, world):
     login(world.teacher)
     page = _upload(client, world.cohort.id, b"NISN;Siswa\n0012345678;Siti\n").get_data(as_text=True)
-    assert "Columns: NISN, Nama," in page  # the help text under the file field
+    assert "the columns NISN and Nama," in page  # the help text under the file field
     assert "column Nama: The column &#34;Nama&#34; is missing." in page
     assert "&#34;Nama lengkap&#34;" in page and "&#34;Full name&#34;" in page
     assert "full name&#34; is missing" not in page
@@ -97,8 +97,10 @@ def test_a_missing_column_is_named_as_the_upload_help_tells(client, login, world
 
 def test_text_from_the_file_is_escaped_on_the_page(client, login, world):
     login(world.teacher)
-    page = _upload(client, world.cohort.id, b"NISN;Nama;<b>x</b>\n").get_data(as_text=True)
+    data = b"NISN;Nama;<b>y</b>\n0012345678;<b>x</b>;z\n"
+    page = _upload(client, world.cohort.id, data).get_data(as_text=True)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "<b>y</b>" not in page and "&lt;b&gt;y&lt;/b&gt;" in page  # an ignored column
 
 
 def test_a_tampered_preview_payload_is_refused(client, login, db, world):
@@ -123,7 +125,7 @@ def test_a_preview_for_one_class_cannot_be_committed_to_another(client, login, d
     db.commit()
     login(world.teacher)
     page = _upload(client, world.cohort.id, roster_csv(students(2))).get_data(as_text=True)
-    response = client.post(f"/classes/{other.id}/import/commit", data={"payload": _payload(page)})
+    response = client.post(f"/classes/{other.id}/import/commit", data=preview_choices(page))
     assert response.status_code == 400
 
 
@@ -132,11 +134,11 @@ def test_commit_checks_the_database_again(client, login, db, world, make_user):
     page = _upload(client, world.cohort.id, roster_csv(students(3))).get_data(as_text=True)
     make_user("student", organization=world.other_school, nisn="0008000001")  # meanwhile
     response = client.post(
-        f"/classes/{world.cohort.id}/import/commit?lang=en", data={"payload": _payload(page)}
+        f"/classes/{world.cohort.id}/import/commit?lang=en", data=preview_choices(page)
     )
     assert response.status_code == 409
     text = response.get_data(as_text=True)
-    assert "nothing was imported" in text and "another school" in text
+    assert "nothing was imported" in text and "This NISN cannot be used for this school" in text
     assert db.exec(select(func.count()).select_from(Enrollment)).one() == 0
 
 
@@ -144,7 +146,7 @@ def test_the_office_may_import_too(client, login, db, world):
     login(world.office)
     page = _upload(client, world.other_cohort.id, roster_csv(students(2))).get_data(as_text=True)
     response = client.post(
-        f"/classes/{world.other_cohort.id}/import/commit", data={"payload": _payload(page)}
+        f"/classes/{world.other_cohort.id}/import/commit", data=preview_choices(page)
     )
     assert response.status_code == 200
     assert _students(db) == 2
@@ -153,7 +155,7 @@ def test_the_office_may_import_too(client, login, db, world):
 def _import(client, world, count=3):
     page = _upload(client, world.cohort.id, roster_csv(students(count))).get_data(as_text=True)
     done = client.post(
-        f"/classes/{world.cohort.id}/import/commit?lang=en", data={"payload": _payload(page)}
+        f"/classes/{world.cohort.id}/import/commit?lang=en", data=preview_choices(page)
     ).get_data(as_text=True)
     return re.search(r'name="sheet" value="([^"]+)"', done).group(1), done
 
@@ -225,9 +227,7 @@ def test_a_deactivated_schools_class_takes_no_upload_or_commit(client, login, db
     world.school.active = False
     db.add(world.school)
     db.commit()
-    response = client.post(
-        f"/classes/{world.cohort.id}/import/commit", data={"payload": _payload(page)}
-    )
+    response = client.post(f"/classes/{world.cohort.id}/import/commit", data=preview_choices(page))
     assert response.status_code == 302
     assert "This school is deactivated." in client.get(
         response.headers["Location"] + "?lang=en"
@@ -236,3 +236,68 @@ def test_a_deactivated_schools_class_takes_no_upload_or_commit(client, login, db
         client, world.cohort.id, roster_csv(students(2))
     ).get_data(as_text=True)
     assert _students(db) == 0
+
+
+def test_the_activation_address_ignores_a_forged_host(forged_client, db, world):
+    forged_client.post("/login", data={"login": world.teacher.email, "password": PASSWORD})
+    sheet, _done = _import(forged_client, world)
+    page = forged_client.post("/activation-codes/sheet", data={"sheet": sheet})
+    listing = forged_client.post("/activation-codes/csv?lang=en", data={"sheet": sheet})
+    for response in (page, listing):
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "evil.example" not in body
+        assert "http://localhost/activate" in body
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [(reported_bomb, "compressed 411 to 1"), (wide_row_bomb, "more than 256 columns")],
+)
+def test_a_workbook_bomb_is_refused_on_the_upload_page_before_opening_it(
+    client, login, db, world, monkeypatch, bomb, message
+):
+    def never(*_args, **_kwargs):
+        raise AssertionError("openpyxl opened the bomb")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    login(world.teacher)
+    response = _upload(client, world.cohort.id, bomb(), name="kelas.xlsx")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _students(db) == 0
+
+
+def test_the_preview_says_a_row_cannot_be_used_never_whose_nisn_or_email_it_is(
+    client, login, db, world, make_user
+):
+    """Issue 13.3: school B learns that a row cannot be used, not that school A has the person."""
+    make_user(
+        "student",
+        organization=world.other_school,
+        nisn="0008000000",
+        full_name="Rahasia Sekolah Lain",
+        email="rahasia@example.org",
+    )
+    make_user(
+        "teacher", organization=world.other_school, full_name="Guru Lain", email="guru@example.org"
+    )
+    rows = students(4)
+    rows[1] = (rows[1][0], rows[1][1], "guru@example.org", None, None)  # a teacher's email
+    rows[2] = (rows[2][0], rows[2][1], "RAHASIA@example.org", None, None)  # a student's email
+    login(world.teacher)
+    page = _upload(client, world.cohort.id, roster_csv(rows)).get_data(as_text=True)
+    for secret in (
+        "another school",
+        "already in use",
+        "Rahasia",
+        "Guru Lain",
+        "SMK Lain",
+        "teacher",
+    ):
+        assert secret not in page
+    shown = dict(re.findall(r'<tr class="\w+">\s*<td class="num">(\d+)</td>(.*?)</tr>', page, re.S))
+    assert "Column NISN" in shown["2"] and "This NISN cannot be used for this school." in shown["2"]
+    assert "education office can tell you why" in shown["2"]
+    email_rows = [n for n, row in shown.items() if "This email address cannot be used" in row]
+    assert email_rows == ["3", "4"]  # the same words for a teacher's and a student's address
+    assert _students(db) == 1  # only the other school's student: nothing was written

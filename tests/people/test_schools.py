@@ -85,7 +85,9 @@ def test_school_detail_shows_teachers_classes_and_student_counts(client, login, 
 
 def test_deactivated_school_keeps_its_history_and_leaves_the_pickers(client, login, db, world):
     login(world.office)
-    response = client.post(f"/schools/{world.school.id}/active", data={"active": "0"})
+    response = client.post(
+        f"/schools/{world.school.id}/active", data={"active": "0", "confirm": "1"}
+    )
     assert response.status_code == 302
     db.refresh(world.school)
     assert world.school.active is False
@@ -100,7 +102,7 @@ def test_deactivated_school_keeps_its_history_and_leaves_the_pickers(client, log
     assert world.school.active is True
 
 
-def test_office_assigns_an_existing_teacher_who_leaves_the_old_schools_classes(
+def test_office_assigns_an_existing_teacher_who_keeps_the_old_schools_classes(
     client, login, db, world
 ):
     login(world.office)
@@ -110,8 +112,11 @@ def test_office_assigns_an_existing_teacher_who_leaves_the_old_schools_classes(
     )
     assert response.status_code == 302
     db.refresh(world.teacher)
-    assert world.teacher.organization_id == world.other_school.id
-    assert db.exec(select(CohortTeacher)).all() == []
+    assert world.teacher.organization_id == world.school.id  # still his home school
+    links = db.exec(select(CohortTeacher)).all()
+    assert [(link.cohort_id, link.teacher_id) for link in links] == [
+        (world.cohort.id, world.teacher.id)
+    ]
     assert "school.teacher_assigned" in _actions(db)
 
 

@@ -47,3 +47,10 @@ def fresh(served):
     server, engine = served
     empty_tables(engine)
     return server, engine
+
+
+def pytest_collection_modifyitems(config, items):
+    # One xdist worker runs them all: they share the Redis database of the served apps.
+    for item in items:
+        if "/reliability/" in str(item.fspath):
+            item.add_marker(pytest.mark.xdist_group("reliability"))

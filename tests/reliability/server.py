@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from eduplatform.db import make_engine
+from eduplatform.db import make_engine, migration_connection
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -111,7 +111,7 @@ def prepare_database(url):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
     engine = make_engine(url)
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "heads")
     return engine
 
@@ -162,12 +162,13 @@ class Server:
             **{k: v for k, v in os.environ.items() if not k.startswith("EDUPLATFORM_")},
             "EDUPLATFORM_ENV": "production",
             "EDUPLATFORM_SECRET_KEY": secrets.token_hex(32),
+            "EDUPLATFORM_BASE_URL": self.base_url,
             "EDUPLATFORM_DATABASE_URL": database_url,
             "EDUPLATFORM_RATELIMIT_STORAGE_URL": storage,
             # Each server counts on its own in the shared Redis database.
             "EDUPLATFORM_RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(6)}",
             "EDUPLATFORM_UPLOAD_DIR": str(self.workdir / "uploads"),
-            "EDUPLATFORM_SIGNING_KEY_FILE": str(self.workdir / "signing_key.pem"),
+            "EDUPLATFORM_SIGNING_KEY_DIR": str(self.workdir / "signing_keys"),
             "EDUPLATFORM_METRICS_TOKEN": self.metrics_token,
             "EDUPLATFORM_WORKERS": str(workers),
             "EDUPLATFORM_LOG_FORMAT": "json",

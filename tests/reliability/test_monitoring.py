@@ -6,7 +6,7 @@ from alembic import command
 
 from eduplatform import create_app
 from eduplatform.cli import alembic_config
-from eduplatform.db import get_engine, make_engine
+from eduplatform.db import get_engine, make_engine, migration_connection
 from tests.conftest import PASSWORD
 from tests.security.world import build_world
 
@@ -23,14 +23,14 @@ def test_liveness_answers_without_the_database(app_config, tmp_path):
 def test_readiness_is_503_while_migrations_are_pending(app_config, tmp_path):
     url = f"sqlite:///{tmp_path}/behind.sqlite3"
     engine = make_engine(url)
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "0003")
     app = create_app({**app_config, "DATABASE_URL": url})
     behind = app.test_client().get("/healthz")
     assert behind.status_code == 503
     assert behind.json["database"] == "ok" and behind.json["schema"] == "behind"
     assert behind.json["revision"] == "0003"
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "heads")
     ready = app.test_client().get("/healthz")
     assert ready.status_code == 200 and ready.json["schema"] == "ok"
@@ -44,3 +44,16 @@ def test_metrics_show_the_queue_of_unverified_completions(app, db, client):
     body = client.get("/metrics").get_data(as_text=True)
     assert re.search(r"^eduplatform_unverified_completions 2(\.0)?$", body, re.MULTILINE)
     assert "# HELP eduplatform_unverified_completions Logged units waiting" in body
+
+
+def test_the_gauge_counts_only_records_in_a_queue(app, db, client):
+    """A record of a student who moved to another school waits in no teacher's queue, so the
+    gauge of records waiting for review leaves it out, like the queue's 'N left'."""
+    world = build_world(app, db)
+    student = db.get(type(world.a.student), world.a.student.id)
+    student.organization_id = world.b.school.id
+    db.add(student)
+    db.commit()
+    client.post("/login", data={"login": world.admin.email, "password": PASSWORD})
+    body = client.get("/metrics").get_data(as_text=True)
+    assert re.search(r"^eduplatform_unverified_completions 1(\.0)?$", body, re.MULTILINE)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import requests
+from sqlalchemy import text
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
@@ -118,6 +119,68 @@ def test_signing_in_works_on_every_worker(production, people):
     assert all(page.status_code == 200 and "Siti" in page.text for page in pages)
     served_by = pids_of(server, {page.headers["X-Request-ID"] for page in pages})
     assert len(served_by) >= 2, "the session is honoured by more than one worker"
+
+
+def test_every_worker_recovers_from_dropped_database_connections(production, people):
+    """The server closes every connection of the app (a restart, a failover): no worker pings
+    its connections before each request, yet the next signed-in pages all answer."""
+    server, engine = production
+    session = requests.Session()
+    assert sign_in(server, people["siti"].email, PASSWORD, session).status_code == 302
+    cookies = session.cookies.get_dict()
+
+    def home():
+        return requests.get(server.base_url + "/", cookies=cookies, timeout=20,
+                            headers={"Connection": "close"})  # fmt: skip
+
+    assert all(page.status_code == 200 for page in at_once([home] * 18))
+    name = engine.url.database
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        dropped = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        ).scalar()
+    assert dropped >= 3  # at least one pooled connection of each worker
+
+    pages = at_once([home] * 18)
+    assert [page.status_code for page in pages] == [200] * 18
+    assert all("Siti" in page.text for page in pages)
+    assert len(pids_of(server, {page.headers["X-Request-ID"] for page in pages})) >= 2
+
+
+def test_a_session_ended_on_one_worker_is_refused_by_every_worker_at_once(production, people):
+    """Every worker has served the session (each has seen and verified its cookie); signing out
+    on one of them ends it on all: the very next pages, whichever worker takes them, send the
+    browser to the sign-in page."""
+    server, _engine = production
+    browser = requests.Session()
+    assert sign_in(server, people["siti"].email, PASSWORD, browser).status_code == 302
+    cookies = browser.cookies.get_dict()
+
+    def profile():  # a page only for signed-in users (the home page has a public version)
+        return requests.get(server.base_url + "/profile", cookies=cookies, timeout=20,
+                            allow_redirects=False, headers={"Connection": "close"})  # fmt: skip
+
+    before = at_once([profile] * 24)
+    assert [page.status_code for page in before] == [200] * 24
+    assert all("Siti" in page.text for page in before)
+    assert len(pids_of(server, {page.headers["X-Request-ID"] for page in before})) >= 2
+    page = browser.get(server.base_url + "/", headers={"Connection": "close"}, timeout=20)
+    signed_out = browser.post(
+        server.base_url + "/logout",
+        data={"csrf_token": TOKEN.search(page.text)[1]},
+        headers={"Connection": "close"},
+        allow_redirects=False,
+        timeout=20,
+    )
+    assert signed_out.status_code == 302
+    after = at_once([profile] * 24)
+    assert [page.status_code for page in after] == [302] * 24
+    assert all("/login" in page.headers["Location"] for page in after)
+    assert len(pids_of(server, {page.headers["X-Request-ID"] for page in after})) >= 2
 
 
 def test_the_login_limit_is_shared_by_all_workers(production, people):

@@ -101,7 +101,9 @@ def _change_password_on_another_device(app, world, device):
 
 def _deactivate(app, world, device):
     admin = _sign_in(app, world.admin)
-    response = admin.post(f"/admin/users/{world.a.teacher.id}/active", data={"active": "0"})
+    response = admin.post(
+        f"/admin/users/{world.a.teacher.id}/active", data={"active": "0", "confirm": "1"}
+    )
     assert response.status_code == 302
 
 

@@ -54,7 +54,7 @@ PAGES = [
     ("student", "/training/units/{b_unit}/log"),
     ("student", "/passport/settings"),
     ("student", "/profile"),
-    ("teacher", "/classes/new"),
+    ("teacher", "/classes/new?school={school}"),
     ("teacher", "/classes/{cohort}/edit"),
     ("teacher", "/training/completions/{completion}"),
     ("teacher", "/exchange/partnerships/{partnership}/activities/new"),
@@ -141,6 +141,7 @@ def resolve(world, path):
     return path.format(
         b_unit=world.b.units[1].id,
         cohort=world.a.cohort.id,
+        school=world.a.school.id,
         completion=world.a.submitted.id,
         partnership=world.a.partnership.id,
         draft=world.a.draft.id,

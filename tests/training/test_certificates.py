@@ -1,16 +1,11 @@
 """Certificates: issued with the last verification, public check, revocation, PDF, credential."""
 
-import hashlib
 import io
-import json
-import stat
 import threading
 from pathlib import Path
 
-import jwt
 import pytest
 import zxingcpp
-from jsonschema import Draft201909Validator
 from PIL import Image
 from pypdf import PdfReader
 from sqlmodel import select
@@ -20,16 +15,10 @@ from eduplatform.db import new_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.people.models import User
 from eduplatform.training import service
-from eduplatform.training.credentials import signing_key_path
 from eduplatform.training.models import Certificate, UnitCompletion
 
 SCHEMA = Path(__file__).parent / "schemas" / "ob_v3p0_achievementcredential.schema.json"
 JWT_CLAIMS = {"iss", "jti", "nbf", "sub", "exp", "iat"}
-
-
-@pytest.fixture(autouse=True)
-def signing_key_in_tmp(app, tmp_path):
-    app.config["SIGNING_KEY_FILE"] = str(tmp_path / "keys" / "signing_key.pem")
 
 
 def _certificates(db):
@@ -81,7 +70,7 @@ def test_the_last_two_units_verified_at_the_same_moment_give_exactly_one_certifi
                 teacher, record = own.get(User, teacher_id), own.get(UnitCompletion, completion_id)
                 own.commit()
                 barrier.wait(timeout=10)
-                service.approve_completion(own, actor=teacher, completion=record)
+                service.approve_completion(own, actor=teacher, completion=record, criteria_met=[1])
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
 
@@ -193,65 +182,8 @@ def test_pdf_downloads_with_a_qr_code_that_decodes_to_the_verification_page(
 def test_pdf_in_chinese_embeds_a_cjk_font(client, login, training, certified):
     login(training.student)
     data = client.get(f"/certificates/{certified.code}/pdf?lang=zh").data
-    assert b"STSong-Light" in data
+    assert b"NotoSansCJKsc" in data and b"STSong-Light" not in data
     assert "模块" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
-
-
-def test_credential_validates_against_the_ob3_schema_and_its_signature_checks_with_the_jwks(
-    client, login, training, certified
-):
-    login(training.student)
-    response = client.get(f"/certificates/{certified.code}/credential")
-    assert response.status_code == 200
-    token = response.get_data(as_text=True)
-    keys = jwt.PyJWKSet.from_dict(client.get("/.well-known/jwks.json").get_json())
-    header = jwt.get_unverified_header(token)
-    assert header["alg"] == "EdDSA"
-    claims = jwt.decode(token, keys[header["kid"]], algorithms=["EdDSA"])
-    credential = {k: v for k, v in claims.items() if k not in JWT_CLAIMS}
-    schema = json.loads(SCHEMA.read_text())
-    Draft201909Validator(schema).validate(credential)
-    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert credential["issuer"]["name"] == training.school.name
-    assert claims["iss"] == credential["issuer"]["id"]
-    (identity,) = credential["credentialSubject"]["identifier"]
-    salted = f"{training.student.nisn}{identity['salt']}".encode()
-    assert identity["identityHash"] == "sha256$" + hashlib.sha256(salted).hexdigest()
-    assert identity["hashed"] is True
-    assert training.student.nisn not in json.dumps(claims)
-    achievement = credential["credentialSubject"]["achievement"]
-    assert achievement["criteria"]["narrative"] and achievement["humanCode"] == "EV-101"
-
-
-def test_the_credentials_issuer_is_a_public_profile(client, login, training, certified):
-    login(training.student)
-    token = client.get(f"/certificates/{certified.code}/credential").get_data(as_text=True)
-    issuer = jwt.decode(token, options={"verify_signature": False})["issuer"]
-    client.post("/logout")
-    profile = client.get(issuer["id"].removeprefix("http://localhost")).get_json()
-    assert profile["id"] == issuer["id"] and profile["type"] == ["Profile"]
-    assert profile["name"] == training.school.name
-
-
-def test_a_tampered_credential_fails_the_signature_check(client, login, training, certified):
-    login(training.student)
-    token = client.get(f"/certificates/{certified.code}/credential").get_data(as_text=True)
-    header, payload, signature = token.split(".")
-    forged = jwt.utils.base64url_encode(
-        json.dumps({**jwt.decode(token, options={"verify_signature": False}), "name": "X"}).encode()
-    ).decode()
-    keys = jwt.PyJWKSet.from_dict(client.get("/.well-known/jwks.json").get_json())
-    with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(f"{header}.{forged}.{signature}", keys.keys[0], algorithms=["EdDSA"])
-
-
-def test_signing_key_is_created_once_with_owner_only_permissions(app, client):
-    first = client.get("/.well-known/jwks.json").get_json()
-    path = signing_key_path(app)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert client.get("/.well-known/jwks.json").get_json() == first
-    (key,) = first["keys"]
-    assert key["kty"] == "OKP" and key["crv"] == "Ed25519" and key["kid"] and "d" not in key
 
 
 def test_holder_teachers_of_the_school_and_office_see_a_certificate_others_get_404(

@@ -233,7 +233,9 @@ def test_evidence_can_be_added_to_ones_own_record_while_it_awaits_review(
             session, actor=training.classmate, completion=completion,
             photo=io.BytesIO(jpeg_bytes()),
         )  # fmt: skip
-    service.approve_completion(session, actor=training.teacher, completion=completion)
+    service.approve_completion(
+        session, actor=training.teacher, completion=completion, criteria_met=[1]
+    )
     with pytest.raises(Conflict):
         service.attach_photo(
             session, actor=training.student, completion=completion,

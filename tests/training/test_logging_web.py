@@ -64,7 +64,8 @@ def test_a_unit_waiting_for_another_says_which(client, login, training, verified
     verified("EV-101-U2")
     login(training.student)
     page = client.get("/?lang=en").get_data(as_text=True)
-    assert "Verify these units first: EV-102-U1" in page  # safety done: the prerequisite
+    # Safety done: the prerequisite, by its code and its title.
+    assert "Verify these units first: EV-102-U1 Battery architecture" in page
 
 
 def test_locked_safety_critical_unit_says_which_safety_units_are_missing(
@@ -73,7 +74,10 @@ def test_locked_safety_critical_unit_says_which_safety_units_are_missing(
     verified("EV-102-U1")
     login(training.student)
     page = client.get("/?lang=en").get_data(as_text=True)
-    assert "Verify the high-voltage safety units first: EV-101-U1, EV-101-U2" in page
+    assert (
+        "Verify the high-voltage safety units first: "
+        "EV-101-U1 High-voltage hazards; EV-101-U2 De-energising"
+    ) in page
 
 
 def test_rejected_unit_shows_the_teachers_feedback_and_can_be_logged_again(
@@ -271,3 +275,22 @@ def test_a_unit_outside_the_students_class_answers_404(client, login, training, 
     login(training.student)
     assert client.get(f"/training/units/{units['EV-150-U1'].id}/log").status_code == 404
     assert client.get("/training/units/999999/log").status_code == 404
+
+
+def test_without_the_script_a_refused_form_says_to_choose_the_photo_again(client, login, training):
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    response = client.post(
+        f"/training/units/{unit.id}/log?lang=en",
+        data={
+            "performed_on": "",
+            "hours": "2",
+            "note": "Tagged it.",
+            "photo": (io.BytesIO(jpeg_bytes()), "tag.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Your photo was not saved because of the errors above: choose it again." in (
+        response.get_data(as_text=True)
+    )

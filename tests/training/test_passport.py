@@ -132,7 +132,11 @@ def test_teacher_feedback_never_appears_on_the_passport(
     completion = log("EV-101-U1")
     with app.test_request_context("/?lang=en"):
         service.approve_completion(
-            session, actor=training.teacher, completion=completion, feedback="Secret remark"
+            session,
+            actor=training.teacher,
+            completion=completion,
+            feedback="Secret remark",
+            criteria_met=[1],
         )
     login(training.student)
     client.post("/passport/settings", data={"action": "enable"})

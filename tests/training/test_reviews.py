@@ -28,7 +28,7 @@ def reload(db, obj):
 def test_teacher_verifies_a_record_with_an_audit_event(db, session, training, log):
     completion = log("EV-101-U1")
     service.approve_completion(
-        session, actor=training.teacher, completion=completion, feedback="Good"
+        session, actor=training.teacher, completion=completion, feedback="Good", criteria_met=[1]
     )
     stored = reload(db, completion)
     assert stored.status == "verified"
@@ -41,10 +41,16 @@ def test_teacher_verifies_a_record_with_an_audit_event(db, session, training, lo
 def test_any_teacher_of_the_school_may_review_but_not_another_school(db, session, training, log):
     completion = log("EV-101-U1")
     with pytest.raises(Invalid):
-        service.approve_completion(session, actor=training.foreign_teacher, completion=completion)
+        service.approve_completion(
+            session, actor=training.foreign_teacher, completion=completion, criteria_met=[1]
+        )
     with pytest.raises(Invalid):
-        service.approve_completion(session, actor=training.office, completion=completion)
-    service.approve_completion(session, actor=training.other_teacher, completion=completion)
+        service.approve_completion(
+            session, actor=training.office, completion=completion, criteria_met=[1]
+        )
+    service.approve_completion(
+        session, actor=training.other_teacher, completion=completion, criteria_met=[1]
+    )
     stored = reload(db, completion)
     assert stored.status == "verified"
 
@@ -70,7 +76,9 @@ def test_a_second_review_of_the_same_record_is_a_conflict_naming_the_first_revie
     db, session, training, log
 ):
     completion = log("EV-101-U1")
-    service.approve_completion(session, actor=training.teacher, completion=completion)
+    service.approve_completion(
+        session, actor=training.teacher, completion=completion, criteria_met=[1]
+    )
     with pytest.raises(Conflict, match="Budi Santoso"):
         service.reject_completion(
             session, actor=training.other_teacher, completion=completion, feedback="No"
@@ -95,7 +103,9 @@ def test_two_teachers_reviewing_at_the_same_moment_exactly_one_wins(app, db, tra
             barrier.wait(timeout=10)
             try:
                 if decision == "approve":
-                    service.approve_completion(session, actor=teacher, completion=record)
+                    service.approve_completion(
+                        session, actor=teacher, completion=record, criteria_met=[1]
+                    )
                 else:
                     service.reject_completion(
                         session, actor=teacher, completion=record, feedback="Redo it."
@@ -135,22 +145,22 @@ def test_queue_lists_the_schools_submissions_oldest_first_with_filters(
     first = log("EV-101-U1")
     second = log("EV-102-U1")
     third = log("EV-101-U1", student=training.classmate)
-    rows, total = service.review_queue(session, school_id=training.school.id)
+    rows, total = service.review_queue(session, school_ids={training.school.id})
     assert total == 3
     assert [r.completion.id for r in rows] == [first.id, second.id, third.id]
     rows, _ = service.review_queue(
-        session, school_id=training.school.id, module_id=training.battery.id
+        session, school_ids={training.school.id}, module_id=training.battery.id
     )
     assert [r.completion.id for r in rows] == [second.id]
     rows, _ = service.review_queue(
-        session, school_id=training.school.id, student_id=training.classmate.id
+        session, school_ids={training.school.id}, student_id=training.classmate.id
     )
     assert [r.completion.id for r in rows] == [third.id]
     rows, _ = service.review_queue(
-        session, school_id=training.school.id, cohort_id=training.cohort.id
+        session, school_ids={training.school.id}, cohort_id=training.cohort.id
     )
     assert len(rows) == 3
-    assert service.review_queue(session, school_id=training.other_school.id) == ([], 0)
+    assert service.review_queue(session, school_ids={training.other_school.id}) == ([], 0)
 
 
 def test_bulk_approval_verifies_the_chosen_records_and_skips_reviewed_ones(
@@ -161,7 +171,9 @@ def test_bulk_approval_verifies_the_chosen_records_and_skips_reviewed_ones(
     service.reject_completion(
         session, actor=training.other_teacher, completion=second, feedback="x"
     )
-    result = service.approve_many(session, actor=training.teacher, completions=[first, second])
+    result = service.approve_many(
+        session, actor=training.teacher, completions=[first, second], criteria_checked=True
+    )
     assert [c.id for c in result.approved] == [first.id]
     assert [c.id for c in result.skipped] == [second.id]
     assert len(_events(db, "completion.verified")) == 1
@@ -170,6 +182,8 @@ def test_bulk_approval_verifies_the_chosen_records_and_skips_reviewed_ones(
 def test_bulk_approval_of_another_schools_records_is_refused_whole(db, session, training, log):
     first = log("EV-101-U1")
     with pytest.raises(Invalid):
-        service.approve_many(session, actor=training.foreign_teacher, completions=[first])
+        service.approve_many(
+            session, actor=training.foreign_teacher, completions=[first], criteria_checked=True
+        )
     stored = reload(db, first)
     assert stored.status == "submitted"

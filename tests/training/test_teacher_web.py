@@ -43,7 +43,9 @@ def test_another_schools_teacher_sees_an_empty_queue_and_404_on_the_record(
     login(training.foreign_teacher)
     assert "Siti Rahayu" not in client.get("/training/verification").get_data(as_text=True)
     assert client.get(f"/training/completions/{completion.id}").status_code == 404
-    response = client.post(f"/training/completions/{completion.id}", data={"decision": "approve"})
+    response = client.post(
+        f"/training/completions/{completion.id}", data={"decision": "approve", "criteria": "1"}
+    )
     assert response.status_code == 404
 
 
@@ -61,7 +63,8 @@ def test_teacher_approves_from_the_review_page(client, login, db, training, log)
     page = client.get(f"/training/completions/{completion.id}?lang=en").get_data(as_text=True)
     assert "Did the task with my group." in page and 'value="approve"' in page
     response = client.post(
-        f"/training/completions/{completion.id}", data={"decision": "approve", "feedback": "Rapi"}
+        f"/training/completions/{completion.id}",
+        data={"decision": "approve", "feedback": "Rapi", "criteria": "1"},
     )
     assert response.status_code == 302
     assert _status(db, completion) == "verified"
@@ -72,7 +75,9 @@ def test_after_a_decision_the_next_waiting_record_opens_then_the_queue(
 ):
     first, second = log("EV-101-U1"), log("EV-102-U1")
     login(training.teacher)
-    response = client.post(f"/training/completions/{first.id}", data={"decision": "approve"})
+    response = client.post(
+        f"/training/completions/{first.id}", data={"decision": "approve", "criteria": "1"}
+    )
     assert response.headers["Location"].endswith(f"/training/completions/{second.id}")
     response = client.post(
         f"/training/completions/{second.id}", data={"decision": "reject", "feedback": "Blurry"}
@@ -101,7 +106,7 @@ def test_the_second_reviewer_is_told_who_reviewed_first(client, login, app, db, 
                                "password": "correct horse battery staple"})  # fmt: skip
     assert (
         client.post(
-            f"/training/completions/{completion.id}", data={"decision": "approve"}
+            f"/training/completions/{completion.id}", data={"decision": "approve", "criteria": "1"}
         ).status_code
         == 302
     )
@@ -132,7 +137,8 @@ def test_bulk_approval_asks_for_confirmation_before_verifying(client, login, db,
     assert "Siti Rahayu" in page and "Agus Pratama" in page
     assert [_status(db, first), _status(db, second)] == ["submitted", "submitted"]
     response = client.post(
-        "/training/verification/approve", data={"completion": ids, "confirm": "1"}
+        "/training/verification/approve",
+        data={"completion": ids, "confirm": "1", "criteria_checked": "y"},
     )
     assert response.status_code == 302
     assert [_status(db, first), _status(db, second)] == ["verified", "verified"]
@@ -142,7 +148,8 @@ def test_bulk_approval_ignores_records_of_another_school(client, login, db, trai
     completion = log("EV-101-U1")
     login(training.foreign_teacher)
     client.post(
-        "/training/verification/approve", data={"completion": [completion.id], "confirm": "1"}
+        "/training/verification/approve",
+        data={"completion": [completion.id], "confirm": "1", "criteria_checked": "y"},
     )
     assert _status(db, completion) == "submitted"
 
@@ -155,7 +162,7 @@ def test_verifying_the_last_unit_on_the_page_announces_the_certificate(
     login(training.teacher)
     response = client.post(
         f"/training/completions/{completion.id}?lang=en",
-        data={"decision": "approve"},
+        data={"decision": "approve", "criteria": "1"},
         follow_redirects=True,
     )
     (certificate,) = db.exec(select(Certificate)).all()

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
 from eduplatform.cli import alembic_config
-from eduplatform.db import get_engine, make_engine, new_session
+from eduplatform.db import get_engine, make_engine, migration_connection, new_session
 from eduplatform.people.models import Organization
 
 
@@ -35,15 +35,15 @@ def test_migrations_create_exactly_the_models_tables(app):
 
 def test_downgrade_to_base_and_upgrade_again(app_config, tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/roundtrip.db")
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "heads")
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.downgrade(alembic_config(connection), "base")
         tables = connection.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'"
         ).all()
         assert tables == []
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         command.upgrade(alembic_config(connection), "heads")
     engine.dispose()
 
@@ -85,3 +85,44 @@ def test_foreign_keys_are_enforced(db):
         db.commit()
     db.rollback()
     assert db.exec(text('SELECT count(*) FROM "user"')).scalar() == 0
+
+
+def test_a_downgrade_and_upgrade_on_sqlite_keep_rows_that_refer_to_rebuilt_tables(tmp_path):
+    """Batch migrations rebuild `user` on SQLite; the rows that refer to it must survive.
+
+    With foreign keys on, dropping the old copy ran ON DELETE CASCADE (sessions, enrolments,
+    certificates) and SET NULL (the audit log's actors) on every referring row."""
+    engine = make_engine(f"sqlite:///{tmp_path}/keep.db")
+    with migration_connection(engine) as connection:
+        command.upgrade(alembic_config(connection), "0008")
+        stamp = "2026-01-05 08:00:00.000000"
+        connection.exec_driver_sql(
+            "INSERT INTO organization (id, kind, name, npsn, city, country, address, contact,"
+            " active, created_at) VALUES (1, 'school', 'SMK Satu', '99990001', 'Surakarta',"
+            " 'ID', '', '', 1, ?)",
+            (stamp,),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO user (id, email, full_name, role, organization_id, active, created_at)"
+            " VALUES (1, 't@example.org', 'Budi', 'teacher', 1, 1, ?)",
+            (stamp,),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO user_session (id, user_id, token_hash, created_at) VALUES (1, 1, 'h', ?)",
+            (stamp,),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO audit_event (id, created_at, actor_id, action, details)"
+            " VALUES (1, ?, 1, 'auth.login', '{}')",
+            (stamp,),
+        )
+    for target in ("heads", "0008", "heads"):
+        with migration_connection(engine) as connection:
+            step = command.upgrade if target == "heads" else command.downgrade
+            step(alembic_config(connection), target)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM user_session").scalar() == 1
+        actor = connection.exec_driver_sql("SELECT actor_id FROM audit_event").scalar()
+        assert actor == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -73,15 +75,15 @@ def test_role_change_is_audited_and_ends_sessions(app, client, login, make_user,
     login("admin")
     teacher = make_user("teacher", email="promote@example.org")
     office = db.exec(select(Organization).where(Organization.kind == "office")).first()
-    response = client.post(
-        f"/admin/users/{teacher.id}",
-        data={
-            "full_name": teacher.full_name,
-            "email": teacher.email,
-            "role": "office",
-            "organization_id": str(office.id),
-        },
-    )
+    values = {
+        "full_name": teacher.full_name,
+        "email": teacher.email,
+        "role": "office",
+        "organization_id": str(office.id),
+    }
+    asked = client.post(f"/admin/users/{teacher.id}", data=values)  # a change of school: asked
+    token = re.search(r'name="confirm_change" value="([^"]+)"', asked.get_data(as_text=True))[1]
+    response = client.post(f"/admin/users/{teacher.id}", data={**values, "confirm_change": token})
     assert response.status_code == 302
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.role_changed")).one()
     assert event.details == {"from": "teacher", "to": "office"}
@@ -89,7 +91,7 @@ def test_role_change_is_audited_and_ends_sessions(app, client, login, make_user,
 
 def test_admin_cannot_deactivate_themself(client, login, db):
     admin = login("admin")
-    client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "confirm": "1"})
     db.refresh(admin)
     assert admin.active
 

@@ -128,7 +128,7 @@ def test_deactivating_a_user_ends_their_sessions_at_once(app, client, make_user,
     teacher_client.post("/login", data={"login": "leaving@example.org", "password": PASSWORD})
     assert teacher_client.get("/profile").status_code == 200
     login("admin")
-    client.post(f"/admin/users/{teacher.id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{teacher.id}/active", data={"active": "0", "confirm": "1"})
     assert teacher_client.get("/profile").status_code == 302
 
 

@@ -1,0 +1,318 @@
+"""Placements: who may see and create them, the dates, the expected units, the status.
+
+A placement belongs to the student's school: teachers of that school (a teacher of several
+schools: any of them) create and manage it, the office and admins see every one. A student has
+at most one running placement (a partial unique index); starting a second one is a Conflict.
+"""
+
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
+
+from eduplatform.audit.service import record_event
+from eduplatform.clock import local_today
+from eduplatform.curriculum.models import Unit
+from eduplatform.errors import Conflict, Invalid
+from eduplatform.exchange.validation import Errors, check_length, clean_text
+from eduplatform.people.memberships import school_filter, school_ids
+from eduplatform.people.models import Cohort, OrgKind, Role, SchoolMembership, User
+from eduplatform.placements.models import (
+    Placement,
+    PlacementStatus,
+    PlacementUnit,
+    Supervisor,
+)
+from eduplatform.training.progress import active_enrollment, cohort_modules, units_by_version
+
+MANAGERS = (Role.TEACHER, Role.ADMIN)
+VIEWERS = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
+MAX_UNITS = 60
+
+
+def scope_ids(actor):
+    """The schools whose placements the actor sees (None: every school)."""
+    if actor.role in (Role.OFFICE, Role.ADMIN):
+        return None
+    if actor.role == Role.TEACHER:
+        return school_ids(actor)
+    return frozenset()
+
+
+def can_see(actor, placement):
+    if actor.role == Role.STUDENT:
+        return placement.student_id == actor.id
+    ids = scope_ids(actor)
+    return ids is None or placement.school_id in ids
+
+
+def can_manage(actor, placement):
+    """Teachers of the placement's school and admins change it; the office only reads."""
+    if actor.role == Role.ADMIN:
+        return True
+    return actor.role == Role.TEACHER and placement.school_id in school_ids(actor)
+
+
+def list_placements(session, *, actor, status=None, company_id=None):
+    query = select(Placement).where(school_filter(Placement.school_id, scope_ids(actor)))
+    if actor.role == Role.STUDENT:
+        query = select(Placement).where(Placement.student_id == actor.id)
+    if status in set(PlacementStatus):
+        query = query.where(Placement.status == status)
+    if company_id:
+        query = query.where(Placement.company_id == company_id)
+    return session.exec(
+        query.order_by(col(Placement.starts_on).desc(), col(Placement.id).desc())
+    ).all()
+
+
+def students_in_scope(session, actor):
+    """The students whose placements the actor may create, by name."""
+    if actor.role not in MANAGERS:
+        return []
+    query = select(User).where(User.role == Role.STUDENT, col(User.active).is_(True))
+    query = query.where(school_filter(User.organization_id, scope_ids(actor)))
+    return session.exec(query.order_by(User.full_name, User.id)).all()
+
+
+def teachers_of(session, school_ids_):
+    """Teachers who belong to any of these schools (accompanying teachers), by name."""
+    if not school_ids_:
+        return []
+    members = select(SchoolMembership.user_id).where(
+        col(SchoolMembership.school_id).in_(sorted(school_ids_))
+    )
+    return session.exec(
+        select(User)
+        .where(User.role == Role.TEACHER, col(User.active).is_(True), col(User.id).in_(members))
+        .order_by(User.full_name, User.id)
+    ).all()
+
+
+def student_units(session, student):
+    """The units of the module versions the student's class follows, in program order."""
+    enrollment = active_enrollment(session, student.id)
+    cohort = session.get(Cohort, enrollment.cohort_id) if enrollment else None
+    versions = [version for _module, version in cohort_modules(session, cohort) if version]
+    found = units_by_version(session, [v.id for v in versions])
+    return [unit for version in versions for unit in found[version.id]]
+
+
+def academic_year_bounds(session, student):
+    """(first, last day) of the academic year of the student's class (July to June), or None."""
+    enrollment = active_enrollment(session, student.id)
+    cohort = session.get(Cohort, enrollment.cohort_id) if enrollment else None
+    if cohort is None:
+        return None
+    first = int(cohort.academic_year[:4])
+    return date(first, 7, 1), date(first + 1, 6, 30)
+
+
+def _date_errors(session, errors, *, student, starts_on, ends_on, dates_note):
+    if not isinstance(starts_on, date):
+        errors.add("starts_on", _l("Enter the first day of the placement."))
+    if not isinstance(ends_on, date):
+        errors.add("ends_on", _l("Enter the last day of the placement."))
+    if errors or student is None:
+        return
+    if ends_on <= starts_on:
+        errors.add("ends_on", _l("The last day must be after the first day."))
+        return
+    bounds = academic_year_bounds(session, student)
+    if bounds and (starts_on < bounds[0] or ends_on > bounds[1]) and not dates_note:
+        errors.add(
+            "dates_note",
+            _l(
+                "The placement runs outside the class's academic year (%(first)s to %(last)s): "
+                "say why in the note.",
+                first=LazyString(format_date, bounds[0], "long"),
+                last=LazyString(format_date, bounds[1], "long"),
+            ),
+        )
+
+
+def create_placement(
+    session: Session,
+    *,
+    actor,
+    student,
+    company,
+    supervisor,
+    teacher,
+    starts_on,
+    ends_on,
+    unit_ids,
+    dates_note="",
+):
+    """Plan a placement (status planned) for a student of the actor's school; one transaction."""
+    errors = Errors()
+    dates_note = clean_text(dates_note)
+    check_length(errors, "dates_note", dates_note, 300)
+    scope = scope_ids(actor)
+    if actor.role not in MANAGERS:
+        raise Invalid.field(None, _l("Only teachers create placements."))
+    if (
+        student is None
+        or student.role != Role.STUDENT
+        or (scope is not None and student.organization_id not in scope)
+    ):
+        errors.add("student_id", _l("Choose a student of your school."))
+        student = None
+    if company is None or company.kind != OrgKind.INDUSTRY:
+        errors.add("company_id", _l("Choose a company."))
+    if supervisor is None or company is None or supervisor.company_id != company.id:
+        errors.add("supervisor_id", _l("Choose a supervisor of this company."))
+    if (
+        teacher is None
+        or student is None
+        or teacher.role != Role.TEACHER
+        or student.organization_id not in school_ids(teacher, session)
+    ):
+        errors.add("teacher_id", _l("Choose a teacher of the student's school."))
+    _date_errors(
+        session,
+        errors,
+        student=student,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        dates_note=dates_note,
+    )
+    unit_ids = sorted({int(u) for u in unit_ids or ()})
+    if not unit_ids:
+        errors.add("unit_ids", _l("Choose the units the placement is expected to cover."))
+    elif len(unit_ids) > MAX_UNITS:
+        errors.add("unit_ids", _l("Choose at most %(count)d units.", count=MAX_UNITS))
+    elif student is not None:
+        allowed = {unit.id for unit in student_units(session, student)}
+        if not set(unit_ids) <= allowed:
+            errors.add("unit_ids", _l("Choose units of the modules the student's class follows."))
+    errors.raise_any()
+
+    placement = Placement(
+        student_id=student.id,
+        school_id=student.organization_id,
+        company_id=company.id,
+        supervisor_id=supervisor.id,
+        teacher_id=teacher.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        dates_note=dates_note,
+        created_by_id=actor.id,
+    )
+    session.add(placement)
+    session.flush()
+    session.add_all(PlacementUnit(placement_id=placement.id, unit_id=u) for u in unit_ids)
+    record_event(
+        session,
+        actor=actor,
+        action="placement.created",
+        target=placement,
+        details={"student_id": student.id, "company_id": company.id, "units": len(unit_ids)},
+    )
+    session.commit()
+    return placement
+
+
+# action -> (statuses it starts from, the status it leads to)
+TRANSITIONS = {
+    "start": ((PlacementStatus.PLANNED,), PlacementStatus.RUNNING),
+    "finish": ((PlacementStatus.RUNNING,), PlacementStatus.FINISHED),
+    "end_early": ((PlacementStatus.PLANNED, PlacementStatus.RUNNING), PlacementStatus.ENDED_EARLY),
+}
+
+
+def change_status(session: Session, *, actor, placement, action, reason="", today=None):
+    """Start, finish or end a placement early (with a reason), by a conditional update.
+
+    A second running placement of the same student is refused by the database: Conflict.
+    """
+    if not can_manage(actor, placement):
+        raise Invalid.field(None, _l("You cannot change placements of another school."))
+    if action not in TRANSITIONS:
+        raise Invalid.field("action", _l("Unknown action."))
+    sources, target = TRANSITIONS[action]
+    reason = clean_text(reason)
+    values = {"status": target}
+    if action == "end_early":
+        if not reason:
+            raise Invalid.field("reason", _l("Say why the placement ends early."))
+        if len(reason) > 500:
+            raise Invalid.field("reason", _l("Use at most %(count)d characters.", count=500))
+        values.update(end_reason=reason, ended_on=today or local_today())
+    elif action == "finish":
+        values["ended_on"] = today or local_today()
+    try:
+        result = session.exec(
+            update(Placement)
+            .where(col(Placement.id) == placement.id, col(Placement.status).in_(sources))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise Conflict(_l("The placement's status changed meanwhile; reload the page."))
+        record_event(
+            session,
+            actor=actor,
+            action="placement.status_changed",
+            target=placement,
+            details={"status": str(target), **({"reason": reason} if reason else {})},
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(_l("This student already has a running placement.")) from None
+    session.refresh(placement)
+    return placement
+
+
+def expected_units(session, placement_id):
+    """The placement's expected units, in curriculum order."""
+    return session.exec(
+        select(Unit)
+        .join(PlacementUnit, PlacementUnit.unit_id == Unit.id)
+        .where(PlacementUnit.placement_id == placement_id)
+        .order_by(Unit.version_id, Unit.position, Unit.id)
+    ).all()
+
+
+def running_placement(session, student_id):
+    return session.exec(
+        select(Placement).where(
+            Placement.student_id == student_id, Placement.status == PlacementStatus.RUNNING
+        )
+    ).first()
+
+
+def supervisor_of(session, placement):
+    return session.get(Supervisor, placement.supervisor_id)
+
+
+def finished_placements(session, student):
+    """[(placement, company, certificate code or None)] of the student's finished placements,
+    for the skills passport; the code of a valid placement certificate (its public check links
+    the credential)."""
+    from eduplatform.people.models import Organization
+    from eduplatform.placements.models import PlacementAssessment
+
+    return session.exec(
+        select(Placement, Organization, PlacementAssessment.certificate_code)
+        .join(Organization, Organization.id == Placement.company_id)
+        .join(
+            PlacementAssessment,
+            (PlacementAssessment.placement_id == Placement.id)
+            & col(PlacementAssessment.revoked_at).is_(None),
+            isouter=True,
+        )
+        .where(Placement.student_id == student.id, Placement.status == PlacementStatus.FINISHED)
+        .order_by(Placement.starts_on)
+    ).all()
+
+
+def register_passport_section():
+    from eduplatform.training.passport import PASSPORT_SECTIONS
+
+    PASSPORT_SECTIONS["placements"] = finished_placements

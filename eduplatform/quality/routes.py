@@ -1,0 +1,6 @@
+"""Every view module of the area, loaded so that their routes are on the blueprint."""
+
+from eduplatform.quality import reviewer_views, views  # noqa: F401 - registers routes
+from eduplatform.quality.blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,41 @@
+// The review form: counts the ticked assessment criteria, and while some are not ticked the
+// verify button says "Approve anyway" and first opens the reason field. Without this script
+// the server asks for the reason in the same words.
+(function () {
+  "use strict";
+  var form = document.getElementById("review-form");
+  if (!form) return;
+  var total = parseInt(form.getAttribute("data-total"), 10) || 0;
+  var boxes = form.querySelectorAll("input[name=criteria]");
+  var count = document.getElementById("criteria-count");
+  var verify = document.getElementById("verify-button");
+  var override = form.querySelector("details.override");
+  var reason = form.querySelector("textarea[name=override_reason]");
+  var template = count ? count.getAttribute("data-template") : "";
+  var lang = document.documentElement.lang || "id";
+  var numbers = new Intl.NumberFormat(lang);
+
+  function ticked() {
+    var n = 0;
+    boxes.forEach(function (box) { if (box.checked) n += 1; });
+    return n;
+  }
+
+  function update() {
+    var n = ticked();
+    if (count && template) count.textContent = template.replace("{n}", numbers.format(n));
+    var all = n === total;
+    verify.textContent = all ? form.getAttribute("data-verify") : form.getAttribute("data-verify-anyway");
+    verify.classList.toggle("anyway", !all);
+  }
+
+  boxes.forEach(function (box) { box.addEventListener("change", update); });
+  if (total) update();
+
+  verify.addEventListener("click", function (event) {
+    if (!total || ticked() === total || !reason || reason.value.trim()) return;
+    event.preventDefault();
+    if (override) override.open = true;
+    reason.focus();
+  });
+})();

@@ -1,0 +1,225 @@
+"""Per-step figures of a load test: requests per kind, percentiles, errors, CPU and memory.
+
+Kept apart from Locust (plain Python): the locustfile feeds it, the smoke test reads its summary.
+"""
+
+import contextlib
+import csv
+import json
+import math
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psutil
+
+
+def percentile(values, fraction):
+    """The nearest-rank percentile of a sorted list (None when empty)."""
+    if not values:
+        return None
+    rank = max(1, math.ceil(fraction * len(values)))
+    return values[rank - 1]
+
+
+class Processes:
+    """CPU (percent of one core) and resident memory of the app's workers and the database's
+    backends serving its database, sampled from /proc with psutil."""
+
+    def __init__(self, master_pid, database):
+        self.master_pid, self.database = master_pid, database
+        self._known = {}
+        psutil.cpu_percent(None)
+
+    def _tracked(self, process):
+        known = self._known.get(process.pid)
+        if known is None:
+            known = self._known[process.pid] = process
+            process.cpu_percent(None)  # the first reading only starts the count
+        return known
+
+    def _groups(self):
+        workers, database = [], []
+        with contextlib.suppress(psutil.Error):
+            workers = psutil.Process(self.master_pid).children()
+        for process in psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(process.info["cmdline"] or ())
+            if process.info["name"] == "postgres" and f" {self.database} " in f"{cmdline} ":
+                database.append(process)
+        return workers, database
+
+    def sample(self):
+        workers, database = self._groups()
+        figures = {"machine_cpu": psutil.cpu_percent(None), "load1": os.getloadavg()[0]}
+        for label, group in (("workers", workers), ("db", database)):
+            cpu, rss, biggest = 0.0, 0, 0
+            for process in group:
+                try:
+                    tracked = self._tracked(process)
+                    cpu += tracked.cpu_percent(None)
+                    memory = tracked.memory_info().rss
+                except psutil.Error:
+                    continue
+                rss += memory
+                biggest = max(biggest, memory)
+            figures[f"{label}_cpu"] = cpu
+            figures[f"{label}_rss_mb"] = rss / 2**20
+            figures[f"{label}_max_rss_mb"] = biggest / 2**20
+            figures[f"{label}_count"] = len(group)
+        return figures
+
+
+class Steps:
+    """Requests and resource samples, grouped by the step (number of users) they fell in."""
+
+    def __init__(self):
+        self.times = defaultdict(lambda: defaultdict(list))  # step -> kind -> [ms]
+        self.errors = defaultdict(lambda: defaultdict(int))  # step -> kind -> count
+        self.samples = defaultdict(list)  # step -> [figures]
+        self.users, self.started, self.ended = {}, {}, {}
+        self.error_examples = []
+
+    def begin(self, step, users):
+        self.users[step] = users
+        self.started[step] = time.monotonic()
+
+    def end(self, step):
+        self.ended.setdefault(step, time.monotonic())
+
+    def request(self, step, kind, milliseconds, error):
+        self.times[step][kind].append(milliseconds)
+        if error:
+            self.errors[step][kind] += 1
+            if len(self.error_examples) < 20:
+                self.error_examples.append(f"{kind}: {str(error)[:200]}")
+
+    def sample(self, step, figures):
+        self.samples[step].append(figures)
+
+    def summary(self, step):
+        """One step's figures: users, req/s, per kind (count, p50, p95, p99, errors), resources."""
+        seconds = max(1e-9, self.ended.get(step, time.monotonic()) - self.started[step])
+        kinds = {}
+        for kind, values in sorted(self.times[step].items()):
+            values.sort()
+            kinds[kind] = {
+                "count": len(values),
+                "p50": percentile(values, 0.50),
+                "p95": percentile(values, 0.95),
+                "p99": percentile(values, 0.99),
+                "errors": self.errors[step][kind],
+            }
+        samples = self.samples[step]
+
+        def mean(key):
+            return sum(s[key] for s in samples) / len(samples) if samples else None
+
+        def peak(key):
+            return max((s[key] for s in samples), default=None)
+
+        return {
+            "step": step,
+            "users": self.users[step],
+            "seconds": round(seconds, 1),
+            "requests": sum(k["count"] for k in kinds.values()),
+            "rps": sum(k["count"] for k in kinds.values()) / seconds,
+            "errors": sum(k["errors"] for k in kinds.values()),
+            "kinds": kinds,
+            "workers_cpu": mean("workers_cpu"),
+            "workers_rss_mb": peak("workers_rss_mb"),
+            "worker_max_rss_mb": peak("workers_max_rss_mb"),
+            "workers": peak("workers_count"),
+            "db_cpu": mean("db_cpu"),
+            "db_rss_mb": peak("db_rss_mb"),
+            "machine_cpu": mean("machine_cpu"),
+            "load1": peak("load1"),
+        }
+
+
+def _ms(value):
+    return "-" if value is None else f"{value:.0f}"
+
+
+def print_step(figures, out=print):
+    out(
+        f"\n== step {figures['step'] + 1}: {figures['users']} users, {figures['seconds']} s, "
+        f"{figures['rps']:.1f} req/s, {figures['errors']} errors =="
+    )
+    out(f"  {'request kind':<28} {'count':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6}  (ms)")
+    for kind, row in figures["kinds"].items():
+        out(
+            f"  {kind:<28} {row['count']:>6} {_ms(row['p50']):>6} {_ms(row['p95']):>6} "
+            f"{_ms(row['p99']):>6} {row['errors']:>6}"
+        )
+    out(
+        f"  workers: {figures['workers']} processes, CPU {_ms(figures['workers_cpu'])}% of a core "
+        f"(mean), RSS {_ms(figures['workers_rss_mb'])} MB together, the largest "
+        f"{_ms(figures['worker_max_rss_mb'])} MB (peak)"
+    )
+    out(
+        f"  database backends: CPU {_ms(figures['db_cpu'])}% of a core, RSS "
+        f"{_ms(figures['db_rss_mb'])} MB (peak); machine CPU {_ms(figures['machine_cpu'])}% "
+        f"of {psutil.cpu_count()} cores, load average up to {figures['load1']:.1f}"
+    )
+
+
+def write(results_dir, steps, meta):
+    """steps.csv (one row per step and request kind), summary.json, and the plot."""
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with open(results_dir / "steps.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["step", "users", "seconds", "rps", "kind", "count", "p50_ms", "p95_ms", "p99_ms",
+             "errors", "workers_cpu_pct", "workers_rss_mb", "worker_max_rss_mb", "db_cpu_pct",
+             "db_rss_mb", "machine_cpu_pct", "load1"]
+        )  # fmt: skip
+        for figures in steps:
+            for kind, row in figures["kinds"].items():
+                writer.writerow(
+                    [figures["step"] + 1, figures["users"], figures["seconds"],
+                     round(figures["rps"], 2), kind, row["count"], row["p50"], row["p95"],
+                     row["p99"], row["errors"], figures["workers_cpu"], figures["workers_rss_mb"],
+                     figures["worker_max_rss_mb"], figures["db_cpu"], figures["db_rss_mb"],
+                     figures["machine_cpu"], figures["load1"]]
+                )  # fmt: skip
+    (results_dir / "summary.json").write_text(json.dumps({**meta, "steps": steps}, indent=2))
+    return plot(results_dir, steps)
+
+
+def plot(results_dir, steps):
+    """p95 per request kind, requests/s and CPU per step, as plot.png (None without matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    users = [s["users"] for s in steps]
+    figure, (latency, load) = plt.subplots(2, 1, figsize=(9, 9), sharex=True)
+    kinds = sorted({kind for s in steps for kind in s["kinds"]})
+    for kind in kinds:
+        latency.plot(
+            users, [s["kinds"].get(kind, {}).get("p95") for s in steps], marker="o", label=kind
+        )
+    latency.axhline(300, color="grey", linestyle="--", linewidth=1)
+    latency.set_ylabel("p95 (ms)")
+    latency.set_yscale("log")
+    latency.legend(fontsize=7, ncol=2)
+    latency.set_title("Load test: p95 per request kind (dashed: the 300 ms page target)")
+    load.plot(users, [s["rps"] for s in steps], marker="o", color="black", label="requests/s")
+    load.set_ylabel("requests/s")
+    load.set_xlabel("simulated users")
+    cpu = load.twinx()
+    cpu.plot(users, [s["workers_cpu"] for s in steps], marker="s", label="workers CPU %")
+    cpu.plot(users, [s["db_cpu"] for s in steps], marker="^", label="database CPU %")
+    cpu.set_ylabel("CPU (% of one core)")
+    load.legend(loc="upper left")
+    cpu.legend(loc="lower right")
+    figure.tight_layout()
+    path = Path(results_dir) / "plot.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

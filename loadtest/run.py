@@ -1,0 +1,156 @@
+"""`make loadtest`: seed a demo database at a scale, serve it as production does, load it.
+
+    python -m loadtest.run [--scale 1] [--steps 50,100,250,500,1000] [--step-seconds 60]
+
+PostgreSQL and Redis on 127.0.0.1 (started when they are not running, as the reliability tests
+do); the database `eduplatform_loadtest_s<scale>` is built once with `eduplatform demo --scale`
+and reused. The app runs under `eduplatform serve` (gunicorn, EDUPLATFORM_WORKERS workers, 2 x
+cores + 1 by default) on a free port of 127.0.0.1; Locust runs headless in a process of its own
+on the same machine. Results go to loadtest/results/<date-time>/ (not committed).
+"""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "loadtest" / "results"
+PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/eduplatform_loadtest"
+
+
+def phone_photo(path, size=(4032, 3024)):
+    """A 12-megapixel JPEG like a phone camera's (smooth light, some sensor noise), ~2-4 MB."""
+    from PIL import Image, ImageFilter
+
+    noise = Image.effect_noise((size[0] // 4, size[1] // 4), 40).resize(size)
+    gradient = Image.linear_gradient("L").resize(size)
+    picture = Image.merge("RGB", (gradient, noise, gradient.filter(ImageFilter.BoxBlur(8))))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=92)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _cli(env, *arguments):
+    command = [str(Path(sys.executable).with_name("eduplatform")), *arguments]
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+
+
+def database(url, scale):
+    """The migrated demo database at this scale: built the first time, reused afterwards."""
+    from eduplatform import create_app
+    from loadtest.seed import synthetic_students
+    from tests.benchmarks.harness import analyze
+    from tests.reliability.server import prepare_database
+
+    env = {**os.environ, "EDUPLATFORM_DATABASE_URL": url, "EDUPLATFORM_SECRET_KEY": "seed"}
+    probe = create_app({"DATABASE_URL": url, "SECRET_KEY": "seed"})
+    try:
+        found = synthetic_students(probe)
+        ready = found is not None and found >= 100 * 10 * 4 * scale
+    except Exception:  # noqa: BLE001 - a missing or empty database is built
+        ready = False
+    probe.extensions["eduplatform.engine"].dispose()
+    if ready:
+        print(f"reusing the scale-{scale} database (migrated to this code's head)", flush=True)
+        _cli(env, "db", "upgrade")
+        return
+    print(f"building the scale-{scale} database (once; a few minutes per scale unit)", flush=True)
+    prepare_database(url).dispose()
+    started = time.monotonic()
+    _cli(env, "demo", "--scale", str(scale))
+    analyze(url)
+    print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("LOADTEST_SCALE", 1)))
+    parser.add_argument("--steps", default=os.environ.get("LOADTEST_STEPS", "50,100,250,500,1000"))
+    parser.add_argument(
+        "--step-seconds", type=float, default=float(os.environ.get("LOADTEST_STEP_SECONDS", 60))
+    )
+    parser.add_argument("--think", default=os.environ.get("LOADTEST_THINK", "3,10"))
+    parser.add_argument(
+        "--weights",
+        default=os.environ.get("LOADTEST_WEIGHTS", "85,8,2,5"),
+        help="shares of students, teachers, office staff and API clients",
+    )
+    parser.add_argument("--database-url", default=os.environ.get("LOADTEST_DATABASE_URL"))
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--results", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    from eduplatform import create_app
+    from loadtest import seed
+    from tests.reliability.server import Server, ensure_postgres
+
+    url = args.database_url or f"{PG_BASE}_s{args.scale}"
+    if url.startswith("postgresql"):
+        ensure_postgres()
+    database(url, args.scale)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    results = args.results or RESULTS / stamp
+    results.mkdir(parents=True, exist_ok=True)
+    workers = args.workers or int(os.environ.get("EDUPLATFORM_WORKERS", 2 * os.cpu_count() + 1))
+    server = Server(database_url=url, workdir=results / "server", workers=workers)
+    users = max(int(n) for n in args.steps.split(","))
+    weights = [int(n) for n in args.weights.split(",")]
+    shares = [max(1, -(-users * w // sum(weights))) for w in weights]
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": server.env["EDUPLATFORM_SECRET_KEY"]})
+    seed.forget(app)
+    accounts = seed.accounts(
+        app,
+        students=shares[0],
+        teachers=shares[1],
+        office=shares[2],
+        api_clients=shares[3],
+    )
+    (results / "accounts.json").write_text(json.dumps(accounts))
+    photo = phone_photo(results / "photo.jpg")
+    print(
+        f"{len(accounts['students'])} students, {len(accounts['teachers'])} teachers, "
+        f"{len(accounts['office'])} office sessions, {len(accounts['api'])} API tokens; "
+        f"photo {photo.stat().st_size / 2**20:.1f} MB; {workers} workers",
+        flush=True,
+    )
+    server.start()
+    env = {
+        **os.environ,
+        "LOADTEST_ACCOUNTS": str(results / "accounts.json"),
+        "LOADTEST_PHOTO": str(photo),
+        "LOADTEST_STEPS": args.steps,
+        "LOADTEST_STEP_SECONDS": str(args.step_seconds),
+        "LOADTEST_THINK": args.think,
+        "LOADTEST_WEIGHTS": args.weights,
+        "LOADTEST_SERVER_PID": str(server.process.pid),
+        "LOADTEST_DATABASE": make_url(url).database or "",
+        "LOADTEST_RESULTS": str(results),
+        "PYTHONPATH": str(ROOT),
+    }
+    try:
+        locust = subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtest" / "locustfile.py"),
+             "--headless", "--only-summary", "--host", server.base_url,
+             "--csv", str(results / "locust"), "--exit-code-on-error", "0",
+             "--loglevel", "WARNING"],
+            env=env, cwd=ROOT, check=False,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    summary = json.loads((results / "summary.json").read_text())
+    errors = sum(step["errors"] for step in summary["steps"])
+    print(f"\nresults: {results} (steps.csv, summary.json, plot.png, locust_*.csv)")
+    return 1 if locust.returncode or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

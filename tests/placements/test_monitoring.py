@@ -1,0 +1,87 @@
+"""The teacher's placement page: figures, monitoring visits, a unit verified from the journal."""
+
+from datetime import time, timedelta
+
+from sqlmodel import select
+
+from eduplatform.db import new_session
+from eduplatform.people.models import User
+from eduplatform.placements import journal, links
+from eduplatform.placements.models import MonitoringVisit, Placement
+from eduplatform.training.models import UnitCompletion
+from tests.placements.conftest import TODAY
+
+
+def _countersigned_days(app, pkl, placement, unit, days):
+    with app.test_request_context("/?lang=en"), new_session(app) as session:
+        actor = session.get(User, pkl.student.id)
+        row = session.get(Placement, placement.id)
+        ids = [
+            journal.write_entry(
+                session, actor=actor, placement=row, day=TODAY - timedelta(days=d),
+                kind="present", arrived_at=time(8), left_at=time(15, 30),
+                activities="Servis baterai", unit_ids=[unit.id],
+            ).id
+            for d in days
+        ]  # fmt: skip
+        _token, link = links.issue_link(
+            session, actor=session.get(User, pkl.teacher.id), placement=row, purpose="countersign"
+        )
+        for entry_id in ids:
+            links.countersign(session, link=link, entry_id=entry_id, decision="approve")
+    return ids
+
+
+def test_the_page_shows_attendance_hours_and_units_covered(app, client, login, pkl, make_placement):
+    placement = make_placement()
+    _countersigned_days(app, pkl, placement, pkl.units["EV-201-U1"], [1, 2])
+    login(pkl.teacher)
+    page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
+    assert "2 countersigned, 0 waiting, 0 returned" in page
+    assert "15.0" in page  # 2 days of 7.5 hours
+    assert "2 countersigned entries" in page and "Verify from the journal" in page
+
+
+def test_a_teacher_records_a_visit_and_the_office_cannot(client, login, db, pkl, make_placement):
+    placement = make_placement()
+    login(pkl.office)
+    data = {"visited_on": TODAY.isoformat(), "notes": "Siti rajin; bengkel aman."}
+    assert client.post(f"/placements/{placement.id}/visits", data=data).status_code == 403
+    client.post("/logout")
+    login(pkl.teacher)
+    client.post(f"/placements/{placement.id}/visits", data={**data, "notes": ""})
+    assert db.exec(select(MonitoringVisit)).all() == []
+    client.post(f"/placements/{placement.id}/visits", data=data)
+    visit = db.exec(select(MonitoringVisit)).one()
+    assert (visit.teacher_id, visit.visited_on) == (pkl.teacher.id, TODAY)
+
+
+def test_one_tap_verifies_the_unit_from_countersigned_entries(
+    app, client, login, db, pkl, make_placement
+):
+    placement = make_placement()
+    unit = pkl.units["EV-201-U1"]
+    _countersigned_days(app, pkl, placement, unit, [1, 2])
+    login(pkl.teacher)
+    client.post(f"/placements/{placement.id}/units/{unit.id}/verify")
+    completion = db.exec(select(UnitCompletion).where(UnitCompletion.unit_id == unit.id)).one()
+    assert (completion.status, completion.reviewer_id) == ("verified", pkl.teacher.id)
+    assert "PKL Bengkel EV Sejahtera" in completion.note
+    # Twice is refused; nothing more is written.
+    client.post(f"/placements/{placement.id}/units/{unit.id}/verify")
+    assert len(db.exec(select(UnitCompletion)).all()) == 1
+
+
+def test_a_unit_without_countersigned_entries_is_not_verified(
+    app, client, login, db, pkl, make_placement
+):
+    placement = make_placement()
+    login(pkl.teacher)
+    unit = pkl.units["EV-201-U2"]
+    response = client.post(f"/placements/{placement.id}/units/{unit.id}/verify?lang=en",
+                           follow_redirects=True)  # fmt: skip
+    assert "No countersigned entry practised this unit yet." in response.get_data(as_text=True)
+    assert db.exec(select(UnitCompletion)).all() == []
+    client.post("/logout")
+    login(pkl.other_teacher)
+    assert client.post(f"/placements/{placement.id}/units/{unit.id}/verify").status_code == 404

@@ -1,0 +1,196 @@
+"""The student home renders what every student of a module version sees alike once per process
+(training/home.py) and reads a published version's units once (progress.version_units): no
+student's or school's data reaches another's page, each page is in its reader's language, and a
+newly published version shows at once."""
+
+import re
+
+import pytest
+
+from eduplatform.curriculum import authoring
+from eduplatform.curriculum.models import ModuleVersion, Unit
+from eduplatform.people.models import Cohort
+from eduplatform.training import progress
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def home(app):
+    """home(user, lang): the user's home page as text, from a client of their own."""
+
+    def get(user, lang="en"):
+        client = app.test_client()
+        response = client.post("/login", data={"login": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        response = client.get(f"/?lang={lang}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    return get
+
+
+def _row(page, code):
+    """The <li> of a unit, whitespace collapsed."""
+    match = re.search(rf'<li class="unit [^"]*">\s*<div class="unit-head">\s*<span><strong>{code}'
+                      r"</strong>.*?</li>", page, re.S)  # fmt: skip
+    assert match, f"no row for {code}"
+    return " ".join(match.group(0).split())
+
+
+def test_two_students_of_one_class_each_see_their_own_states_and_feedback(
+    app, session, home, training, verified, log
+):
+    from eduplatform.training import service
+
+    verified("EV-101-U1")
+    completion = log("EV-101-U2")
+    with app.test_request_context("/?lang=en"):
+        service.reject_completion(
+            session, actor=training.teacher, completion=completion, feedback="Gloves missing."
+        )
+    for _round in range(2):  # the second round reads everything from the cache
+        mine = home(training.student)
+        theirs = home(training.classmate)
+        assert 'class="unit state-verified"' in _row(mine, "EV-101-U1")
+        assert "state-rejected" in _row(mine, "EV-101-U2")
+        assert "Gloves missing." in _row(mine, "EV-101-U2")
+        assert "Log it again" in _row(mine, "EV-101-U2")
+        assert "state-not_started" in _row(theirs, "EV-101-U1")
+        assert "I did this" in _row(theirs, "EV-101-U1")
+        assert "state-locked" in _row(theirs, "EV-101-U2")
+        assert "Verify these units first: EV-101-U1 High-voltage hazards" in _row(
+            theirs, "EV-101-U2"
+        )
+        assert "Gloves missing." not in theirs
+        assert "Verified" not in _row(theirs, "EV-101-U1")
+        # The battery module's safety-critical unit waits for the whole safety module.
+        assert "Verify the high-voltage safety units first: EV-101-U2 De-energising" in _row(
+            mine, "EV-102-U2"
+        )
+
+
+def test_each_page_is_in_its_readers_language(home, training):
+    english = home(training.student, "en")
+    indonesian = home(training.student, "id")
+    chinese = home(training.student, "zh")
+    english_again = home(training.student, "en")
+    assert "High-voltage hazards" in _row(english, "EV-101-U1")
+    main = re.compile(r"<main.*</main>", re.S)  # the rest holds each session's CSRF token
+    assert main.search(english_again).group(0) == main.search(english).group(0)
+    assert "Bahaya tegangan tinggi" in _row(indonesian, "EV-101-U1")
+    assert "High-voltage hazards" not in indonesian
+    assert "高压危害" in _row(chinese, "EV-101-U1")
+    # No Chinese title: the Indonesian one, marked as not translated in the reader's language.
+    row = _row(chinese, "EV-101-U2")
+    assert '<span lang="id">Prosedur bebas tegangan</span>' in row
+    assert "not yet translated" not in row and "not yet translated" not in indonesian
+    assert "Module EV-101" in english and "模块 EV-101" in chinese and "Modul EV-101" in indonesian
+
+
+def test_a_newly_published_version_shows_at_once(db, app, home, training, add_module, make_user):
+    module, draft, _units = add_module(
+        training.program,
+        "EV-104",
+        [("EV-104-U1", {"id": "Pengisian daya", "en": "Charging"}, False, [])],
+        owner=training.university,
+        position=4,
+        status="draft",
+    )
+    page = home(training.student)
+    assert "This module has no published version yet." in page
+    assert "EV-104-U1" not in page
+    # The draft changes before it is published; the page shows what was published.
+    unit = db.get(Unit, _units["EV-104-U1"].id)
+    unit.title = {"id": "Pengisian daya AC", "en": "AC charging"}
+    db.add(unit)
+    db.commit()
+    with app.test_request_context("/?lang=en"):
+        authoring.publish(
+            db,
+            actor=make_user("author", organization=training.university),
+            module=module,
+            version=db.get(ModuleVersion, draft.id),
+        )
+    page = home(training.student)
+    assert "AC charging" in _row(page, "EV-104-U1")
+    assert "This module has no published version yet." not in page
+
+
+def test_a_schools_adaptation_reaches_only_that_schools_students(
+    db, home, training, add_module, make_user, enrol
+):
+    adapted, _version, _units = add_module(
+        training.program,
+        "EV-102-SMK2",
+        [("EV-102-U1", {"id": "Baterai bengkel kami", "en": "Our workshop battery"}, False, [])],
+        owner=training.school,
+        position=2,
+    )
+    adapted.school_id, adapted.adapted_from_id = training.school.id, training.battery.id
+    db.add(adapted)
+    other_cohort = Cohort(school_id=training.other_school.id, name="XI TKRO 9",
+                          academic_year="2025/2026", program_id=training.program.id)  # fmt: skip
+    db.add(other_cohort)
+    db.commit()
+    outsider = make_user("student", organization=training.other_school)
+    enrol(outsider, other_cohort)
+    for _round in range(2):
+        theirs = home(outsider)
+        mine = home(training.student)
+        assert "Battery architecture" in _row(theirs, "EV-102-U1")
+        assert "Our workshop battery" not in theirs and "EV-102-SMK2" not in theirs
+        assert "Our workshop battery" in _row(mine, "EV-102-U1")
+        assert "Battery architecture" not in mine
+
+
+def test_unit_titles_stay_escaped(db, home, training):
+    unit = db.get(Unit, training.units["EV-101-U1"].id)
+    unit.title = {"id": "<script>alert(1)</script>", "en": "<b>Bold</b> & more"}
+    db.add(unit)
+    db.commit()
+    for _round in range(2):
+        page = home(training.student)
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; more" in _row(page, "EV-101-U1")
+        assert "<b>Bold</b>" not in page
+        # Named in the lock message of the unit that requires it, escaped there too.
+        assert "EV-101-U1 &lt;b&gt;Bold&lt;/b&gt; &amp; more" in _row(page, "EV-101-U2")
+
+
+def test_published_units_are_read_once_per_process_and_drafts_every_time(
+    db, app, session, training, add_module
+):
+    _module, draft, _units = add_module(
+        training.program, "EV-105", [("EV-105-U1", {"id": "Satu"}, False, [])], status="draft"
+    )
+    published = session.get(ModuleVersion, db.get(Unit, training.units["EV-101-U1"].id).version_id)
+    with app.test_request_context("/"):
+        first = progress.version_units(session, [published, session.get(ModuleVersion, draft.id)])
+        again = progress.version_units(session, [published, session.get(ModuleVersion, draft.id)])
+    assert again[published.id] is first[published.id]
+    assert [u.code for u in first[published.id].units] == ["EV-101-U1", "EV-101-U2"]
+    assert isinstance(first[published.id].units[0], progress.FrozenUnit)
+    assert again[draft.id] is not first[draft.id]
+    assert isinstance(first[draft.id].units[0], Unit)
+    required = first[published.id].prerequisites[training.units["EV-101-U2"].id]
+    assert required == (training.units["EV-101-U1"].id,)
+
+
+def test_the_safety_version_found_among_the_cohorts_modules_is_the_one_looked_up(
+    db, session, training, add_module
+):
+    """student_progress takes the safety module's version from the cohort's modules instead of
+    looking it up: the same version, also when the school follows its own adaptation."""
+    adapted, version, _units = add_module(
+        training.program,
+        "EV-101-SMK2",
+        [("EV-101-U1", {"id": "Keselamatan bengkel kami"}, False, [])],
+        owner=training.school,
+        position=1,
+    )
+    adapted.school_id, adapted.adapted_from_id = training.school.id, training.safety.id
+    db.add(adapted)
+    db.commit()
+    cohort = session.get(Cohort, training.cohort.id)
+    modules, offered = progress._cohort_modules(session, cohort)
+    found = progress._safety_among(modules, offered)
+    assert found.id == progress.safety_version(session, cohort).id == version.id
