@@ -12,7 +12,7 @@ from jinja2 import pass_context
 from markupsafe import escape
 
 from eduplatform.config import LANGUAGES
-from eduplatform.navigation import nav_items, static_url
+from eduplatform.navigation import header_nav, language_switch, nav_items, static_url
 
 
 def _escaped_html(lazy):
@@ -175,6 +175,8 @@ def template_globals():
         "LANGUAGES": LANGUAGES,
         "current_language": current_language(),
         "nav_items": nav_items,
+        "header_nav": header_nav,
+        "language_switch": language_switch,
         "static_url": static_url,
         "role_label": role_label,
         "org_kind_label": org_kind_label,

@@ -2,6 +2,9 @@
 
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+
+from eduplatform.config import LANGUAGES
 
 # (endpoint, label, roles); an area adds its pages here as it lands.
 NAV_ITEMS = [
@@ -71,3 +74,61 @@ def static_url(filename):
     if url is None:
         url = urls[key] = url_for("static", filename=filename)
     return url
+
+
+# The header every page shows is the same for every reader of the same menu, language and page
+# (endpoint): it is rendered once per process from templates/_header.html and kept, with marks
+# where each request's own values go (the session's CSRF token in the sign-out and language
+# forms, the page's address the language form returns to), filled in per request.
+HEADER_PARTS = "eduplatform.header_parts"
+HEADER_TEMPLATE = "_header.html"
+KEPT_HEADER_PARTS = 512  # menus x languages x endpoints actually visited
+CSRF_MARK = "\x00csrf\x00"
+NEXT_MARK = "\x00next\x00"
+
+
+def _header_part(name, key, **arguments):
+    """The macro `name` of the header template, rendered for `key` once and kept."""
+    from eduplatform.dashboard.cache import RenderCache
+
+    kept = current_app.extensions.get(HEADER_PARTS)
+    if kept is None:
+        kept = current_app.extensions.setdefault(HEADER_PARTS, RenderCache(KEPT_HEADER_PARTS))
+    markup = kept.get((name, key))
+    if markup is None:
+        module = current_app.jinja_env.get_template(HEADER_TEMPLATE).make_module(
+            {"csrf_mark": CSRF_MARK, "next_mark": NEXT_MARK, "LANGUAGES": LANGUAGES}
+        )
+        markup = getattr(module, name)(**arguments)
+        kept.put((name, key), markup)
+    return markup
+
+
+def header_nav(user):
+    """The menu's links (shown twice: a bar on wide screens, a menu on phones), with this
+    session's CSRF token in the sign-out form."""
+    from eduplatform.i18n import current_language
+
+    signed_in = user.is_authenticated
+    items = nav_items(user) if signed_in else ()
+    key = (
+        user.role if signed_in else None,
+        tuple(item["endpoint"] for item in items),
+        current_language(),
+        request.endpoint,
+        request.script_root,
+    )
+    markup = _header_part("nav_links", key, items=items, signed_in=signed_in)
+    return markup.replace(CSRF_MARK, generate_csrf())
+
+
+def language_switch():
+    """The language buttons, with this session's CSRF token; the form returns to the page the
+    reader is on."""
+    from eduplatform.i18n import current_language
+
+    lang = current_language()
+    markup = _header_part("language_form", (lang, request.script_root), lang=lang)
+    back = request.full_path if request.query_string else request.path
+    # Markup.replace escapes what it puts in.
+    return markup.replace(CSRF_MARK, generate_csrf()).replace(NEXT_MARK, back)

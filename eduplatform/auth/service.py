@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import class_mapper, make_transient_to_detached
@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.service import record_event
 from eduplatform.db import DriverStatement
+from eduplatform.notifications.models import Notification
 from eduplatform.people.models import Role, User, UserSession
 from eduplatform.people.service import normalize_email, revoke_sessions
 from eduplatform.sqltypes import utcnow
@@ -87,13 +88,30 @@ def end_session(session: Session, *, token):
         session.commit()
 
 
-# Every signed-in request runs this: the session row and its user's row in one statement, run
-# on the driver (db.DriverStatement); its row becomes the User the ORM would have loaded.
+# Every signed-in request runs this: the session row, its user's row and the count the bell in
+# every page's header shows, in one statement run on the driver (db.DriverStatement); its row
+# becomes the User the ORM would have loaded.
 _USER_COLUMNS = tuple(User.__table__.columns)
 _USER_KEYS = tuple(column.key for column in _USER_COLUMNS)
 _SESSIONS = UserSession.__table__
+_NOTIFICATIONS = Notification.__table__
+_UNREAD = (
+    sa_select(func.count())
+    .select_from(_NOTIFICATIONS)
+    .where(
+        _NOTIFICATIONS.c.user_id == User.__table__.c.id,
+        _NOTIFICATIONS.c.read_at.is_(None),
+    )
+    .scalar_subquery()
+)
 _SESSION_USER = DriverStatement(
-    sa_select(*_USER_COLUMNS, _SESSIONS.c.id, _SESSIONS.c.created_at, _SESSIONS.c.last_seen_at)
+    sa_select(
+        *_USER_COLUMNS,
+        _SESSIONS.c.id,
+        _SESSIONS.c.created_at,
+        _SESSIONS.c.last_seen_at,
+        _UNREAD.label("unread"),
+    )
     .select_from(User.__table__.join(_SESSIONS, _SESSIONS.c.user_id == User.__table__.c.id))
     .where(
         User.__table__.c.id == bindparam("user_id"),
@@ -129,20 +147,21 @@ def _loaded_user(values):
 
 
 def check_session(engine, *, user_id, token, config):
-    """(user, touch) for a live session token, or None when it was revoked, the user
+    """(user, touch, unread) for a live session token, or None when it was revoked, the user
     deactivated, or the session outlived its lifetime or sat idle too long (limits in `config`,
     per role). One statement, read on every request: revocation holds on every worker at once.
 
     `user` is detached (db.adopt() attaches it); `touch` is None, or the arguments for
     touch_session() when the session's last-seen time is due: it is written at most every
-    SESSION_TOUCH_SECONDS, not on every request.
+    SESSION_TOUCH_SECONDS, not on every request; `unread` is how many of the user's
+    notifications are unread (the header's bell), read in the same statement.
     """
     if not token or not str(user_id).isdigit() or len(str(user_id)) > 18:
         return None
     row = _SESSION_USER.first(engine, {"user_id": int(user_id), "token_hash": hash_token(token)})
     if row is None:
         return None
-    *values, session_id, created_at, last_seen_at = row
+    *values, session_id, created_at, last_seen_at, unread = row
     user = _loaded_user(values)
     now = utcnow()
     lifetime, idle = session_limits(config, user.role)
@@ -152,7 +171,7 @@ def check_session(engine, *, user_id, token, config):
     touch = None
     if now - last_seen_at > touch_every:
         touch = {"session_id": session_id, "now": now, "due": now - touch_every}
-    return user, touch
+    return user, touch, unread
 
 
 def touch_session(session, *, session_id, now, due):

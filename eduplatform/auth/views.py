@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -38,8 +39,9 @@ def load_user(user_id):
     )
     if checked is None:
         return None
-    user, touch = checked
+    user, touch, unread = checked
     user = adopt(user)
+    g.unread_notifications = unread  # the header's bell (notifications.views.unread_count)
     if touch is not None:
         service.touch_session(get_session(), **touch)
     return user

@@ -15,7 +15,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def unread_count():
-    """The signed-in person's unread notifications, counted once per request."""
+    """The signed-in person's unread notifications, counted once per request (a session's
+    sign-in check counts them in its own statement: auth.views.load_user)."""
     if not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:

@@ -35,7 +35,8 @@ class VersionShown:
     title: str  # Markup
     heads: dict  # {unit id: Markup of its code, title and safety badge}
     log_urls: dict  # {unit id: the address of its log form}
-    # Filled as pages need them: {(unit id, state, why locked): Markup of the unit's row}.
+    # Filled as pages need them: {(unit id, state, why locked): Markup of the unit's row} and
+    # {("card", module, ...): Markup of a whole module card} (module_cards).
     rows: dict = field(default_factory=dict)
 
 
@@ -49,14 +50,30 @@ def _cache():
     return current_app.extensions.setdefault("training.home_versions", RenderCache(SHOWN_VERSIONS))
 
 
-def modules_shown(modules):
-    """{module id: (its version's title, the rows of its units)} for the student home, from
-    the student's ModuleProgress entries: what all students of a version see alike comes from
-    the cache, each row is assembled from the student's state."""
-    cache, lang, found, macros = _cache(), current_language(), {}, None
+def module_cards(modules, asked_open=""):
+    """The student home's module cards, in order, from the student's ModuleProgress entries.
+
+    Open: the first unfinished module, any module with a unit waiting for review or rejected,
+    and the module the page was sent to (`asked_open`: its id or code, e.g. after logging a
+    unit; the #module-<id> anchor alone cannot open a <details> without JavaScript).
+
+    What all students of a version see alike comes from the cache (the version's title and
+    units' heads, each unit's row per state); a whole card is kept too, keyed by everything it
+    shows of the student (the counts, each row's state and lock, the certificate, open or not),
+    unless one of its rows shows the teacher's feedback, which is the student's own.
+    """
+    cache, lang, cards, macros = _cache(), current_language(), [], None
+    first_open_done = False
     for entry in modules:
-        version = entry.version
+        version, module = entry.version, entry.module
+        complete = entry.total and entry.verified == entry.total
+        first_unfinished = not complete and not first_open_done and version is not None
+        first_open_done = first_open_done or first_unfinished
+        asked = bool(asked_open) and asked_open in (str(module.id), module.code)
+        open_it = bool(first_unfinished or entry.needs_attention or asked)
         if version is None:
+            macros = macros or _macros()
+            cards.append(macros.module_card(entry, None, None, open_it))
             continue
         keep = frozen(version)
         key = (version_key(version), lang, request.script_root)
@@ -66,24 +83,55 @@ def modules_shown(modules):
             view = _render(macros, version, [progress.unit for progress in entry.units])
             if keep:
                 cache.put(key, view)
-        rows = []
+        row_keys, personal = [], False
         for progress in entry.units:
-            unit_id, state = progress.unit.id, progress.state
-            feedback = None
-            if progress.completion is not None and state in FEEDBACK_STATES:
-                feedback = progress.completion.feedback
-            row_key = (unit_id, state, progress.reason, tuple(u.id for u in progress.missing))
-            row = None if feedback else view.rows.get(row_key)
-            if row is None:
-                macros = macros or _macros()
-                row = macros.unit_row(
-                    progress, view.heads[unit_id], view.log_urls[unit_id], feedback
-                )
-                if not feedback and len(view.rows) < ROWS_PER_VERSION:
-                    view.rows[row_key] = row
-            rows.append(row)
-        found[entry.module.id] = (view.title, Markup("").join(rows))
-    return found
+            state = progress.state
+            personal = personal or bool(
+                progress.completion is not None
+                and state in FEEDBACK_STATES
+                and progress.completion.feedback
+            )
+            row_keys.append(
+                (progress.unit.id, state, progress.reason, tuple(u.id for u in progress.missing))
+            )
+        card_key = None
+        if keep and not personal:
+            card_key = (
+                "card",
+                module.id,
+                module.code,
+                tuple(row_keys),
+                open_it,
+                entry.certificate.code if entry.certificate else None,
+            )
+            card = view.rows.get(card_key)
+            if card is not None:
+                cards.append(card)
+                continue
+        macros = macros or _macros()
+        rows = Markup("").join(
+            _row(macros, view, progress, row_key)
+            for progress, row_key in zip(entry.units, row_keys, strict=True)
+        )
+        card = macros.module_card(entry, view.title, rows, open_it)
+        if card_key is not None and len(view.rows) < ROWS_PER_VERSION:
+            view.rows[card_key] = card
+        cards.append(card)
+    return cards
+
+
+def _row(macros, view, progress, row_key):
+    """A unit's row: kept per state and lock reason, unless it shows the teacher's feedback."""
+    feedback = None
+    if progress.completion is not None and progress.state in FEEDBACK_STATES:
+        feedback = progress.completion.feedback
+    row = None if feedback else view.rows.get(row_key)
+    if row is None:
+        unit_id = progress.unit.id
+        row = macros.unit_row(progress, view.heads[unit_id], view.log_urls[unit_id], feedback)
+        if not feedback and len(view.rows) < ROWS_PER_VERSION:
+            view.rows[row_key] = row
+    return row
 
 
 def _render(macros, version, units):

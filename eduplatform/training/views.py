@@ -61,7 +61,7 @@ def student_home(organization):
         organization=organization,
         cohort=cohort,
         modules=modules,
-        modules_shown=home.modules_shown(modules),
+        cards=home.module_cards(modules, request.args.get("open", "")),
     )
 
 

@@ -194,3 +194,36 @@ def test_the_safety_version_found_among_the_cohorts_modules_is_the_one_looked_up
     modules, offered = progress._cohort_modules(session, cohort)
     found = progress._safety_among(modules, offered)
     assert found.id == progress.safety_version(session, cohort).id == version.id
+
+
+def _card(page, code):
+    """A module's <details> card, whitespace collapsed."""
+    start = r'<details class="card module"[^>]*>\s*<summary>\s*<span class="module-title">'
+    match = re.search(rf"{start}<strong>{code}</strong>.*?</details>", page, re.S)
+    assert match, f"no card for {code}"
+    return " ".join(match.group(0).split())
+
+
+def test_whole_module_cards_are_each_students_own_and_open_as_asked(
+    app, home, training, verified, log
+):
+    """Cards are kept whole per what they show: counts, states, open or not, the certificate."""
+    verified("EV-101-U1")
+    log("EV-101-U2")
+    for _round in range(2):  # the second round reads the cards from the cache
+        mine, theirs = home(training.student), home(training.classmate)
+        assert (
+            '1 of 2 units verified · <span class="status-waiting">1 unit waiting for review</span>'
+            in _card(mine, "EV-101")
+        )
+        assert "0 of 2 units verified" in _card(theirs, "EV-101")
+        assert "waiting for review" not in _card(theirs, "EV-101")
+        # Open: the classmate's first unfinished module; the student's module with a wait.
+        assert _card(mine, "EV-101").startswith('<details class="card module" id="module-')
+        assert " open>" in _card(mine, "EV-101")[:80] and " open>" in _card(theirs, "EV-101")[:80]
+        assert " open>" not in _card(theirs, "EV-102")[:80]
+        client = app.test_client()
+        client.post("/login", data={"login": training.classmate.email, "password": PASSWORD})
+        asked = client.get("/?lang=en&open=EV-102").get_data(as_text=True)
+        assert " open>" in _card(asked, "EV-102")[:80]
+    assert "Module complete." not in mine

@@ -71,7 +71,8 @@ def test_the_session_check_reads_the_user_as_the_orm_does(app, client, login, db
             engine, user_id=str(user.id), token=token, config=app.config
         )
         assert checked is not None
-        loaded, touch = checked
+        loaded, touch, unread = checked
+        assert unread == 0
         assert touch is None
         expected = db.exec(
             select(User).where(User.id == user.id).execution_options(populate_existing=True)
