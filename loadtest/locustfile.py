@@ -1,13 +1,15 @@
 """What the simulated people do (Locust), after JOURNEYS.md, with think times between pages.
 
 Students (most of the load) open their home and units and now and then log a unit with a phone
-photo; teachers open the verification queue and verify the oldest record; the office opens the
-dashboard and exports it; API clients page through the completions. The users ramp up in steps
-(LOADTEST_STEPS users each, LOADTEST_STEP_SECONDS long); at the end of each step the figures
-are printed, at the end of the run written under LOADTEST_RESULTS (see report.py).
+photo (as the log form's script sends it, shrunk in the browser; a share LOADTEST_ORIGINALS as
+the camera's 12-megapixel original, as a browser without the script sends it); teachers open
+the verification queue and verify the oldest record; the office opens the dashboard and exports
+it; API clients page through the completions. The users ramp up in steps (LOADTEST_STEPS users
+each, LOADTEST_STEP_SECONDS long); at the end of each step the figures are printed, at the end
+of the run written under LOADTEST_RESULTS (see report.py).
 
-Needs LOADTEST_ACCOUNTS (seed.py's JSON), LOADTEST_PHOTO, LOADTEST_SERVER_PID and
-LOADTEST_DATABASE; run.py sets them all.
+Needs LOADTEST_ACCOUNTS (seed.py's JSON), LOADTEST_PHOTO, LOADTEST_SHRUNK_PHOTO,
+LOADTEST_SERVER_PID and LOADTEST_DATABASE; run.py sets them all.
 """
 
 import itertools
@@ -27,6 +29,9 @@ from loadtest import report
 
 ACCOUNTS = json.loads(Path(os.environ["LOADTEST_ACCOUNTS"]).read_text())
 PHOTO = Path(os.environ["LOADTEST_PHOTO"]).read_bytes()
+SHRUNK_PHOTO = Path(os.environ.get("LOADTEST_SHRUNK_PHOTO", os.environ["LOADTEST_PHOTO"]))
+SHRUNK_PHOTO = SHRUNK_PHOTO.read_bytes()
+ORIGINALS = float(os.environ.get("LOADTEST_ORIGINALS", "0.1"))
 STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "50,100,250,500,1000").split(",")]
 STEP_SECONDS = float(os.environ.get("LOADTEST_STEP_SECONDS", "60"))
 THINK = [float(n) for n in os.environ.get("LOADTEST_THINK", "3,10").split(",")]
@@ -120,16 +125,18 @@ class Student(Browser):
         if not page:
             return None
         token = CSRF.search(page)
+        original = random.random() < ORIGINALS
+        photo = PHOTO if original else SHRUNK_PHOTO
         with self.client.post(
             path,
-            name="student: log unit with photo",
+            name="student: log unit, 12 MP photo" if original else "student: log unit, photo",
             data={
                 "csrf_token": token[1] if token else "",
                 "performed_on": date.today().isoformat(),
                 "hours": "2",
                 "note": "Load test: did the practical task with my group.",
             },
-            files={"photo": ("IMG_20261205_0912.jpg", PHOTO, "image/jpeg")},
+            files={"photo": ("IMG_20261205_0912.jpg", photo, "image/jpeg")},
             allow_redirects=False,
             catch_response=True,
         ) as response:

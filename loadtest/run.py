@@ -39,6 +39,17 @@ def phone_photo(path, size=(4032, 3024)):
     return path
 
 
+def shrunk_in_the_browser(original, path, max_side=1600, quality=85):
+    """The photo as the log form's script (static/js/photo.js) sends it: scaled to fit
+    `max_side` and re-encoded as JPEG at quality 0.85 (a few hundred KB)."""
+    from PIL import Image
+
+    with Image.open(original) as picture:
+        picture.thumbnail((max_side, max_side))
+        picture.save(path, "JPEG", quality=quality)
+    return path
+
+
 def _cli(env, *arguments):
     command = [str(Path(sys.executable).with_name("eduplatform")), *arguments]
     return subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
@@ -84,6 +95,13 @@ def main(argv=None):
         default=os.environ.get("LOADTEST_WEIGHTS", "85,8,2,5"),
         help="shares of students, teachers, office staff and API clients",
     )
+    parser.add_argument(
+        "--originals",
+        type=float,
+        default=float(os.environ.get("LOADTEST_ORIGINALS", 0.1)),
+        help="share of photo uploads sent as the camera's original (the others as the log "
+        "form's script sends them, shrunk in the browser)",
+    )
     parser.add_argument("--database-url", default=os.environ.get("LOADTEST_DATABASE_URL"))
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--results", type=Path, default=None)
@@ -116,10 +134,13 @@ def main(argv=None):
     )
     (results / "accounts.json").write_text(json.dumps(accounts))
     photo = phone_photo(results / "photo.jpg")
+    shrunk = shrunk_in_the_browser(photo, results / "photo-shrunk.jpg")
     print(
         f"{len(accounts['students'])} students, {len(accounts['teachers'])} teachers, "
         f"{len(accounts['office'])} office sessions, {len(accounts['api'])} API tokens; "
-        f"photo {photo.stat().st_size / 2**20:.1f} MB; {workers} workers",
+        f"photo {photo.stat().st_size / 2**20:.1f} MB ({args.originals:.0%} of uploads; the "
+        f"others shrunk in the browser: {shrunk.stat().st_size / 2**10:.0f} KB); "
+        f"{workers} workers",
         flush=True,
     )
     server.start()
@@ -127,6 +148,8 @@ def main(argv=None):
         **os.environ,
         "LOADTEST_ACCOUNTS": str(results / "accounts.json"),
         "LOADTEST_PHOTO": str(photo),
+        "LOADTEST_SHRUNK_PHOTO": str(shrunk),
+        "LOADTEST_ORIGINALS": str(args.originals),
         "LOADTEST_STEPS": args.steps,
         "LOADTEST_STEP_SECONDS": str(args.step_seconds),
         "LOADTEST_THINK": args.think,

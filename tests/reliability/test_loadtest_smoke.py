@@ -25,7 +25,8 @@ def test_a_short_load_test_runs_every_journey_without_an_error(tmp_path):
         run = subprocess.run(
             [sys.executable, "-m", "loadtest.run", "--database-url", url, "--scale", "0",
              "--steps", "4,6", "--step-seconds", "8", "--think", "0.5,1.5",
-             "--weights", "1,1,1,1", "--workers", "2", "--results", str(results)],
+             "--weights", "1,1,1,1", "--originals", "0.5", "--workers", "2",
+             "--results", str(results)],
             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     finally:
