@@ -171,6 +171,19 @@ class SchoolModule:
     based_on: ModuleVersion | None  # the shared version its newest version came from
     version: ModuleVersion | None  # its current published version
     draft: ModuleVersion | None
+    original_newer: ModuleVersion | None = None  # the original's current version, if newer
+
+
+def newer_original(session, original, based_on):
+    """The original's current published version when it is newer than the version an
+    adaptation came from (the university evolved the module since the school adapted it), or
+    None."""
+    if original is None or based_on is None:
+        return None
+    current = current_version(session, original)
+    if current is None or current.number <= based_on.number:
+        return None
+    return current
 
 
 def school_modules(session):
@@ -215,6 +228,9 @@ def school_modules(session):
                 based_on=based_on,
                 version=current.get(module.id),
                 draft=drafts.get(module.id),
+                original_newer=newer_original(
+                    session, originals.get(module.adapted_from_id), based_on
+                ),
             )
         )
     entries.sort(

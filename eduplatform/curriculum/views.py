@@ -138,6 +138,8 @@ def _school_context(module, version):
         "school": db.get(Organization, module.school_id) if module.school_id else None,
         "original": original,
         "based_on": based_on,
+        # The university published a newer version of the original since this one was adapted.
+        "original_newer": adaptation.newer_original(db, original, based_on),
         "adapt_schools": adapt_schools if current_version_of(module) else [],
         "own_adaptations": own_adaptations,
         "adaptations": adaptation.adaptations_of(db, module) if sees_all else [],

@@ -149,3 +149,30 @@ def test_a_teacher_of_two_schools_chooses_whose_new_module_it_is(
     assert made.status_code == 302
     module = db.exec(select(Module).where(Module.code == "EV-960")).one()
     assert module.school_id == second.id
+
+
+def test_an_adaptation_says_when_the_university_published_a_newer_original(
+    client, login, db, world  # noqa: F811
+):
+    from eduplatform.curriculum import authoring
+
+    adapted, _draft = adapt_and_publish(db, world)
+    login(world["teacher"])
+    assert "original-newer" not in page(client, f"/curriculum/modules/{adapted.code}?lang=en")
+    # The university evolves the shared module: a new version of the original is published.
+    author = world["author"]
+    newer = authoring.start_draft(db, actor=author, module=world["module"])
+    authoring.publish(db, actor=author, module=world["module"], version=newer)
+    html = page(client, f"/curriculum/modules/{adapted.code}?lang=en")
+    assert (
+        f"The university has published version {newer.number} of EV-103 since this adaptation "
+        f"was made from version {newer.number - 1}." in html
+    )
+    changes = f"/curriculum/modules/EV-103/history?a={newer.number - 1}&amp;b={newer.number}"
+    assert changes in html
+    page(client, changes.replace("&amp;", "&"))
+    # The university's list of schools' modules shows it too.
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/profile"))})
+    login(author)
+    listed = page(client, "/curriculum/school-modules?lang=en")
+    assert f"The original is at version {newer.number}" in listed
