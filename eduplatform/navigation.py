@@ -119,7 +119,9 @@ def header_nav(user):
         request.script_root,
     )
     markup = _header_part("nav_links", key, items=items, signed_in=signed_in)
-    return markup.replace(CSRF_MARK, generate_csrf())
+    # Signed out, the menu has no form: no token (it would start a session on pages that
+    # must not have one, like a supervisor's link).
+    return markup.replace(CSRF_MARK, generate_csrf()) if signed_in else markup
 
 
 def language_switch():

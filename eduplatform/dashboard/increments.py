@@ -112,10 +112,10 @@ def apply(session, notes):
     for activity_id in sorted(notes.activities):
         _reconcile_activity(session, deltas, activity_id)
     deltas.write(session)
-    if notes.placement_schools:
-        from eduplatform.dashboard.placements import recompute
+    if notes.placement_schools or notes.placement_before:
+        from eduplatform.dashboard.placements import apply_changes
 
-        recompute(session, notes.placement_schools - {None})
+        apply_changes(session, notes.placement_before, notes.placement_schools)
     bump_version(session)
 
 

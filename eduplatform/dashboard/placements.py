@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eduplatform.dashboard.models import CountersignDelay, CountersignPending, PlacementHours
 from eduplatform.dashboard.periods import academic_year_of, reporting_zone, year_start
@@ -155,7 +156,28 @@ def percentile(histogram, share):
     return None  # pragma: no cover - the loop always reaches `needed`
 
 
-# -- the rollups: recomputed school by school in the transaction that changes a journal ---------
+# -- the rollups: kept by increments at the commit of every change to a journal ---------------
+#
+# A journal entry adds to at most three rollup rows (`contributions`). The commit of a
+# transaction that changed entries reads, for each entry, what it added before the change (read
+# before the change, locking the entry's row on PostgreSQL, so that two writers of one entry take
+# turns) and what it adds now, and adds the difference (dashboard.rollups notes the entries).
+# A change that moves many entries at once (a placement moved to another school or company, a
+# placement or student deleted with their journal) recomputes the schools concerned instead.
+
+ROLLUPS = (PlacementHours, CountersignDelay, CountersignPending)
+VALUE = {PlacementHours: "minutes", CountersignDelay: "entries", CountersignPending: "entries"}
+_ENTRY_COLUMNS = (
+    Placement.school_id,
+    Placement.company_id,
+    JournalEntry.day,
+    JournalEntry.kind,
+    JournalEntry.arrived_at,
+    JournalEntry.left_at,
+    JournalEntry.status,
+    JournalEntry.updated_at,
+    JournalEntry.countersigned_at,
+)
 
 
 def _aware(moment):
@@ -164,40 +186,103 @@ def _aware(moment):
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def contributions(zone, school, company, day, kind, arrived, left, status, updated, decided):
+    """[(rollup model, key, count)]: what one journal entry adds to the placement rollups."""
+    found = []
+    written = _aware(updated).astimezone(zone).date()
+    if status == EntryStatus.APPROVED and kind == DayKind.PRESENT and arrived and left:
+        minutes = (left.hour * 60 + left.minute) - (arrived.hour * 60 + arrived.minute)
+        found.append((PlacementHours, (school, company, day.strftime("%Y-%m")), minutes))
+    if status in DECIDED and decided is not None:
+        decided = _aware(decided).astimezone(zone)
+        key = (school, decided.strftime("%Y-%m"), (decided.date() - written).days)
+        found.append((CountersignDelay, key, 1))
+    if status == EntryStatus.PENDING:
+        found.append((CountersignPending, (school, written), 1))
+    return found
+
+
 def expected(session, school_ids=None):
     """{model: {key: count}} of the placement rollups, from the journal entries of these schools
     (all when None): the one definition `recompute`, `rollups rebuild` and `check` share."""
     zone = reporting_zone()
-    query = select(
-        Placement.school_id,
-        Placement.company_id,
-        JournalEntry.day,
-        JournalEntry.kind,
-        JournalEntry.arrived_at,
-        JournalEntry.left_at,
-        JournalEntry.status,
-        JournalEntry.updated_at,
-        JournalEntry.countersigned_at,
-    ).join(Placement, Placement.id == JournalEntry.placement_id)
+    query = select(*_ENTRY_COLUMNS).join(Placement, Placement.id == JournalEntry.placement_id)
     if school_ids is not None:
         query = query.where(Placement.school_id.in_(sorted(school_ids)))
-    hours, delays, pending = Counter(), Counter(), Counter()
-    for school, company, day, kind, arrived, left, status, updated, decided in session.execute(
-        query
-    ):
-        written = _aware(updated).astimezone(zone).date()
-        if status == EntryStatus.APPROVED and kind == DayKind.PRESENT and arrived and left:
-            minutes = (left.hour * 60 + left.minute) - (arrived.hour * 60 + arrived.minute)
-            hours[(school, company, day.strftime("%Y-%m"))] += minutes
-        if status in DECIDED and decided is not None:
-            decided = _aware(decided).astimezone(zone)
-            delays[(school, decided.strftime("%Y-%m"), (decided.date() - written).days)] += 1
-        if status == EntryStatus.PENDING:
-            pending[(school, written)] += 1
-    return {PlacementHours: hours, CountersignDelay: delays, CountersignPending: pending}
+    counts = {model: Counter() for model in ROLLUPS}
+    for row in session.execute(query):
+        for model, key, count in contributions(zone, *row):
+            counts[model][key] += count
+    return counts
 
 
-VALUE = {PlacementHours: "minutes", CountersignDelay: "entries", CountersignPending: "entries"}
+def entry_contributions(session, where, *, lock=False):
+    """{journal entry id: contributions()} of the entries matching `where`; `lock` takes their
+    rows FOR UPDATE (PostgreSQL; SQLite has one writer at a time anyway)."""
+    zone = reporting_zone()
+    query = select(JournalEntry.id, *_ENTRY_COLUMNS).join(
+        Placement, Placement.id == JournalEntry.placement_id
+    )
+    if where is not None:
+        query = query.where(where)
+    if lock:
+        query = query.order_by(JournalEntry.id).with_for_update(of=JournalEntry.__table__)
+    return {
+        entry_id: contributions(zone, *values)
+        for entry_id, *values in session.execute(query).all()
+    }
+
+
+def apply_changes(session, before, school_ids):
+    """Bring the rollups up to date at commit: `before` is {entry id: what it added before this
+    transaction changed it} (new entries: []); `school_ids` are recomputed whole."""
+    school_ids = set(school_ids) - {None}
+    if school_ids:
+        recompute(session, school_ids)
+    if not before:
+        return
+    now = {}
+    ids = sorted(before)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        now.update(entry_contributions(session, JournalEntry.id.in_(chunk)))
+    deltas = {model: Counter() for model in ROLLUPS}
+    for entry_id, added in before.items():
+        for model, key, count in added:
+            deltas[model][key] -= count
+        for model, key, count in now.get(entry_id, ()):
+            deltas[model][key] += count
+    stamp = utcnow()
+    for model in ROLLUPS:  # one order for every writer: table by table, keys sorted
+        table, value = model.__table__, VALUE[model]
+        names = [column.name for column in table.primary_key.columns]
+        changed = sorted(
+            (key, count)
+            for key, count in deltas[model].items()
+            if count and key[0] not in school_ids  # those were recomputed whole
+        )
+        if not changed:
+            continue
+        statement = upsert(session, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=names,
+            set_={value: table.c[value] + statement.excluded[value], "updated_at": stamp},
+        )
+        rows = [
+            {**dict(zip(names, key, strict=True)), value: count, "updated_at": stamp}
+            for key, count in changed
+        ]
+        session.execute(statement, rows)
+        schools = sorted({key[0] for key, _count in changed})
+        session.execute(
+            delete(table).where(table.c[value] == 0, table.c.school_id.in_(schools))
+        )
+
+
+def upsert(session, table):
+    """The dialect's INSERT that can take ON CONFLICT DO UPDATE."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def recompute(session, school_ids=None):

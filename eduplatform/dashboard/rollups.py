@@ -57,7 +57,9 @@ class Pending:
     moved_cohorts: dict = field(default_factory=dict)  # cohort -> academic year before
     activities: set = field(default_factory=set)
     touched: bool = False  # something the dashboard shows changed (names, titles, roles...)
-    placement_schools: set = field(default_factory=set)  # schools whose placements changed
+    placement_schools: set = field(default_factory=set)  # schools to recompute whole
+    # journal entry -> what it added to the placement rollups before this transaction changed it
+    placement_before: dict = field(default_factory=dict)
 
 
 def pending(session):
@@ -159,12 +161,27 @@ def _touched(_mapper, _connection, target):
     pending(object_session(target)).touched = True
 
 
-# Industry placements: the placement rollups are recomputed school by school at commit for every
-# school whose placements or journals changed (dashboard.placements.recompute). The placements
-# code changes statuses and countersigns with UPDATE statements, which no mapper event sees: the
-# schools of the rows such a statement will change are read just before it runs.
+# Industry placements: the commit adds, for every journal entry this transaction changed, the
+# difference between what it adds to the placement rollups now and what it added before
+# (dashboard.placements.apply_changes). What an entry added before is read before the change
+# reaches the database: before a flush for the ORM's changes, before the statement for the
+# UPDATE and DELETE statements the placements code runs. Moving a placement to another school or
+# company, or deleting it, recomputes the schools concerned whole.
 PLACEMENT_MODELS = (Company, Placement, JournalEntry)
 PLACEMENT_TABLES = frozenset(model.__table__.name for model in PLACEMENT_MODELS)
+PLACEMENT_KEYS = ("school_id", "company_id")  # a placement's columns the rollups' keys hold
+
+
+def _note_entries_before(session, where):
+    """Note what the entries matching `where` add now, unless noted earlier in the transaction
+    (their rows locked until the commit)."""
+    from eduplatform.dashboard.placements import entry_contributions
+
+    notes = pending(session)
+    with session.no_autoflush:
+        found = entry_contributions(session, where, lock=True)
+    for entry_id, added in found.items():
+        notes.placement_before.setdefault(entry_id, added)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -179,34 +196,56 @@ def _bulk_change(state):
     notes.touched = True
     where = state.statement.whereclause
     if name == JournalEntry.__table__.name:
-        query = select(Placement.school_id).join(
-            JournalEntry.__table__, JournalEntry.placement_id == Placement.id
-        )
-    elif name == Placement.__table__.name:
-        query = select(Placement.school_id)
-    else:
+        _note_entries_before(state.session, where)
         return
+    if name != Placement.__table__.name:
+        return
+    if state.is_update:
+        # The SET clause's parameters are named after their columns (the WHERE clause's carry
+        # a suffix): a status or date change leaves every entry's share as it was.
+        setting = set(state.statement.compile().params)
+        if not setting & set(PLACEMENT_KEYS):
+            return
+    query = select(Placement.school_id)
     if where is not None:
         query = query.where(where)
     notes.placement_schools.update(state.session.execute(query.distinct()).scalars())
 
 
-def _placement_changed(_mapper, _connection, placement):
-    notes = pending(object_session(placement))
-    notes.placement_schools.update({placement.school_id, _previous(placement, "school_id")})
+@event.listens_for(Session, "before_flush")
+def _entries_before_flush(session, _context, _instances):
+    changed = [
+        entry.id
+        for entry in (*session.dirty, *session.deleted)
+        if isinstance(entry, JournalEntry)
+        and entry.id is not None
+        and entry.id not in pending(session).placement_before
+        and (entry in session.deleted or session.is_modified(entry))
+    ]
+    if changed:
+        _note_entries_before(session, JournalEntry.id.in_(changed))
 
 
-def _entry_changed(_mapper, connection, entry):
-    school = connection.execute(
-        select(Placement.school_id).where(Placement.id == entry.placement_id)
-    ).scalar()
-    if school is not None:
-        pending(object_session(entry)).placement_schools.add(school)
+@event.listens_for(JournalEntry, "after_insert")
+def _entry_added(_mapper, _connection, entry):
+    pending(object_session(entry)).placement_before.setdefault(entry.id, [])
 
 
-for _name in ("after_insert", "after_update", "after_delete"):
-    event.listen(Placement, _name, _placement_changed)
-    event.listen(JournalEntry, _name, _entry_changed)
+@event.listens_for(Placement, "after_update")
+def _placement_moved(_mapper, _connection, placement):
+    state = inspect(placement)
+    if any(state.attrs[name].history.has_changes() for name in PLACEMENT_KEYS):
+        notes = pending(object_session(placement))
+        notes.placement_schools.update({placement.school_id, _previous(placement, "school_id")})
+
+
+@event.listens_for(Placement, "after_delete")
+def _placement_deleted(_mapper, _connection, placement):
+    # Its journal goes with it (ON DELETE CASCADE), unseen by the mapper.
+    pending(object_session(placement)).placement_schools.add(placement.school_id)
+
+
+_track_previous(Placement.school_id, Placement.company_id)
 
 
 # Names, titles, classes, partnerships and activities appear on the dashboard: a change to any

@@ -297,3 +297,58 @@ def test_the_rollups_follow_every_kind_of_change_and_match_a_rebuild(
     consistent()
     page = text(client.get("/dashboard/?lang=en"))
     assert figure(page, "placement_hours") == "65.0" and figure(page, "countersign_pending") == "2"
+
+
+def test_a_journal_change_adds_its_difference_and_never_recomputes_a_school(
+    app, world, city, consistent, monkeypatch
+):
+    """Writing, changing, countersigning and deleting entries add each entry's difference; only
+    moving a placement to another company (all its entries' keys change) recomputes a school."""
+    from datetime import date, time
+
+    from eduplatform.dashboard import placements
+    from eduplatform.placements import journal
+
+    recomputed = []
+    whole = placements.recompute
+    monkeypatch.setattr(
+        placements, "recompute", lambda session, ids=None: recomputed.append(ids) or whole(
+            session, ids
+        )
+    )
+    rina = world.placements["Rina"]
+    with app.test_request_context("/?lang=en"), new_session(app) as session:
+        student = session.get(User, city.students[2].id)
+        entries = [
+            journal.write_entry(
+                session, actor=student, placement=session.get(Placement, rina.id),
+                day=date(2026, 3, day), kind="present", arrived_at=time(8), left_at=time(15),
+                activities="Checked cells.", today=date(2026, 3, 16),
+            )  # fmt: skip
+            for day in (9, 10, 11)
+        ]
+    consistent()
+    with app.test_request_context("/?lang=en"), new_session(app) as session:
+        teacher = session.get(User, city.teacher.id)
+        _token, link = links.issue_link(
+            session, actor=teacher, placement=session.get(Placement, rina.id),
+            purpose="countersign",
+        )  # fmt: skip
+        links.countersign(session, link=link, entry_id=entries[0].id, decision="approve")
+        links.countersign(
+            session, link=link, entry_id=entries[1].id, decision="return", comment="More."
+        )
+    consistent()
+    with new_session(app) as session:  # the ORM's own changes: an edit and a deletion
+        entry = session.get(JournalEntry, entries[0].id)
+        entry.left_at = time(17)
+        session.delete(session.get(JournalEntry, entries[2].id))
+        session.commit()
+    consistent()
+    assert recomputed == []
+    with new_session(app) as session:
+        placement = session.get(Placement, rina.id)
+        placement.company_id = world.companies["D"].id
+        session.commit()
+    consistent()
+    assert recomputed == [{rina.school_id}]
