@@ -21,7 +21,6 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from eduplatform.errors import Invalid
-from eduplatform.pdfcheck import clean_pdf
 
 # A phone camera's photo is 3-12 MB; it is stored at most 1600 px wide (a few hundred KB).
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
@@ -134,6 +133,8 @@ def store(stream, *, field="photo", allow_pdf=False):
     """Check, clean and save an uploaded stream; returns the StoredFile to record."""
     data = _read_limited(stream, field)
     if allow_pdf and data.startswith(b"%PDF-"):
+        from eduplatform.pdfcheck import clean_pdf  # pypdf: loaded when a PDF comes
+
         content, mime_type = clean_pdf(data, field)
     else:
         content, mime_type = clean_image(data, field)

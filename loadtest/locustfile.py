@@ -45,7 +45,9 @@ UNIT_LINK = re.compile(r'href="(/curriculum/[^"#?]+)"')
 REVIEW_LINK = re.compile(r'href="(/training/completions/\d+)[^"]*"')
 CRITERION = re.compile(r'name="criteria" value="(\d+)"')
 # What a refused form says (the field's message, or the form's own), for the error report.
-REFUSAL = re.compile(r'<p class="error"[^>]*>([^<]+)</p>|flash-error" role="alert">\s*<p>([^<]+)')
+REFUSAL = re.compile(
+    r'<p class="error"[^>]*>([^<]+)</p>|flash-error" role="alert">\s*(?:<p>)?([^<]+)'
+)
 
 
 def refusal(text):
@@ -163,6 +165,8 @@ class Teacher(Browser):
         page = self.page(path, "teacher: review page")
         if not page:
             return
+        if 'name="decision"' not in page:
+            return  # decided by another teacher since the queue was read: the page says so
         token = CSRF.search(page)
         with self.client.post(
             path,

@@ -4,7 +4,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from pyld import jsonld
+# pyld (and what it brings) is imported when a credential is signed or checked, not by every
+# worker at start: it is a large share of a worker's memory otherwise.
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -30,6 +31,8 @@ def context_document(url):
 
 def document_loader(url, options=None):
     """pyld's document loader: the shipped contexts, nothing else."""
+    from pyld import jsonld
+
     try:
         document = context_document(url)
     except UnknownContext:
@@ -41,6 +44,8 @@ def document_loader(url, options=None):
 
 def canonize(document):
     """The RDF dataset of `document` canonicalized with RDFC-1.0 (URDNA2015), as N-Quads."""
+    from pyld import jsonld
+
     return jsonld.normalize(
         document,
         {
@@ -52,4 +57,6 @@ def canonize(document):
 
 
 def expand(document):
+    from pyld import jsonld
+
     return jsonld.expand(document, {"documentLoader": document_loader})

@@ -10,11 +10,6 @@ import io
 import re
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from eduplatform.dashboard.periods import reporting_zone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,6 +77,8 @@ def csv_bytes(table):
 
 
 def _time_cell(sheet, moment):
+    from openpyxl.cell import WriteOnlyCell
+
     """A date-time cell in local time (without tzinfo: a spreadsheet cannot keep one)."""
     cell = WriteOnlyCell(sheet, value=local_time(moment).replace(tzinfo=None))
     cell.number_format = DATETIME_FORMAT
@@ -89,6 +86,10 @@ def _time_cell(sheet, moment):
 
 
 def _sheet_table(sheet, table):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     """Write `table` on a write-only sheet: bold frozen header, sensible widths, typed cells."""
     rows = [
         [_value(row.get(column.key), column.kind) for column in table.columns] for row in table.rows
@@ -131,6 +132,8 @@ def _shown_length(value):
 
 
 def _sheet_about(sheet, about):
+    from openpyxl.cell import WriteOnlyCell
+
     """What the file shows (`about`: label, value) on a write-only sheet."""
     widest = max((len(str(label)) for label, _ in about), default=0)
     sheet.column_dimensions["A"].width = min(widest + 2, MAX_WIDTH)
@@ -152,6 +155,8 @@ def _saved(book):
 
 def xlsx_bytes(table, about):
     """A workbook: the table on the first sheet, then what it shows (`about`: label, value)."""
+    from openpyxl import Workbook  # imported when a workbook is made: a worker's memory
+
     book = Workbook(write_only=True)
     _sheet_table(book.create_sheet(title=str(table.name)[:31]), table)
     _sheet_about(book.create_sheet(title=ABOUT_SHEET), about)
@@ -163,6 +168,8 @@ def workbook_bytes(tables, about):
 
     Each sheet is named by its table's (translated) title, as Excel allows: see sheet_titles.
     """
+    from openpyxl import Workbook  # imported when a workbook is made: a worker's memory
+
     book = Workbook(write_only=True)
     _sheet_about(book.create_sheet(title=ABOUT_SHEET), about)
     for table, title in zip(tables, sheet_titles(tables, taken=[ABOUT_SHEET]), strict=True):

@@ -28,7 +28,6 @@ from eduplatform.dashboard import (
 )
 from eduplatform.dashboard.cache import RenderCache
 from eduplatform.dashboard.forms import filter_form
-from eduplatform.dashboard.report import report_pdf
 from eduplatform.dashboard.tables import Column, Table
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
@@ -260,6 +259,8 @@ def report():
     title = _("Dashboard")
     if school_page:
         title = f"{filters.school.name} · {title}"
+    from eduplatform.dashboard.report import report_pdf  # reportlab: loaded when a report is made
+
     data = report_pdf(
         title=title,
         dashboard=dashboard,

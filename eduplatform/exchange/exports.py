@@ -4,8 +4,6 @@ import csv
 import io
 from datetime import timedelta
 
-from icalendar import Calendar, Event
-
 from eduplatform.exchange.times import ends_at, starts_at
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -170,6 +168,8 @@ def ics_bytes(name, activities, *, host):
     Whole-day activities are all-day events; timed ones carry their time zone (TZID) with its
     VTIMEZONE definition, so calendar apps show them at the right hour wherever they are.
     """
+    from icalendar import Calendar, Event  # loaded when a feed is asked for
+
     cal = Calendar()
     cal.add("prodid", "-//eduplatform//exchange activities//EN")
     cal.add("version", "2.0")

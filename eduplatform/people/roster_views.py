@@ -31,7 +31,7 @@ from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.forms import choices as as_choices
-from eduplatform.people import activation, roster_templates
+from eduplatform.people import activation
 from eduplatform.people.cohort_forms import RosterPreviewForm, RosterUploadForm
 from eduplatform.people.loaders import CLASS_ROLES, load_cohort
 from eduplatform.people.models import Cohort, Organization, Role
@@ -204,6 +204,8 @@ def commit(cohort_id):
 @roles_required(*CLASS_ROLES)
 def template_csv():
     """An empty student list to fill in, as CSV."""
+    from eduplatform.people import roster_templates  # openpyxl: loaded when asked for
+
     return _download(roster_templates.template_csv(), "text/csv", "daftar-siswa.csv")
 
 
@@ -212,6 +214,8 @@ def template_csv():
 def template_xlsx():
     """An empty student list to fill in, as an Excel workbook (NISN kept as text)."""
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    from eduplatform.people import roster_templates
+
     return _download(roster_templates.template_xlsx(), mimetype, "daftar-siswa.xlsx")
 
 

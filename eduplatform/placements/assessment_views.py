@@ -13,7 +13,6 @@ from eduplatform.i18n import current_language
 from eduplatform.people.models import Organization, User
 from eduplatform.placements import assessment, links, service
 from eduplatform.placements.blueprint import bp
-from eduplatform.placements.certificate import placement_pdf
 from eduplatform.placements.link_views import _check_post, _load
 from eduplatform.placements.link_views import bp as supervisor_bp
 from eduplatform.placements.models import ATTITUDES, Placement, PlacementAssessment
@@ -130,6 +129,8 @@ def certificate_pdf(placement_id):
     student, school, company, found = _certificate_parts(db, placement)
     if found.revoked_at is not None:
         abort(404)
+    from eduplatform.placements.certificate import placement_pdf  # reportlab: when asked for
+
     data = placement_pdf(
         student=student,
         school=school,

@@ -33,7 +33,6 @@ from eduplatform.people.models import Role
 from eduplatform.training import home, service
 from eduplatform.training.forms import ConsentForm, LogUnitForm, RevokeForm
 from eduplatform.training.models import UnitCompletion
-from eduplatform.training.pdf import certificate_pdf
 from eduplatform.training.progress import unit_context
 from eduplatform.training.signals import panels_of
 from eduplatform.urls import public_url
@@ -280,6 +279,8 @@ def certificate_download(code):
         abort(404)
     view = service.certificate_view(db, certificate)
     credential, token = _credential(db, certificate, view)
+    from eduplatform.training.pdf import certificate_pdf  # reportlab: when asked for
+
     data = certificate_pdf(
         view,
         verify_url=_verify_url(certificate),
