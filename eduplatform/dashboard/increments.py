@@ -75,12 +75,13 @@ def _row(model, key, entry, now):
     return row
 
 
-def upsert_statement(session, model):
-    """INSERT ... ON CONFLICT (key) DO UPDATE adding the counts (the dialect's own upsert)."""
+def upsert_statement(session, model, counts=None):
+    """INSERT ... ON CONFLICT (key) DO UPDATE adding the counts (the dialect's own upsert);
+    `counts`: the columns added up (the table's COUNTS by default)."""
     table = model.__table__
     statement = _dialect_module(session).insert(table)
     excluded = statement.excluded
-    changes = {name: table.c[name] + excluded[name] for name in COUNTS[model]}
+    changes = {name: table.c[name] + excluded[name] for name in counts or COUNTS[model]}
     changes.update({name: excluded[name] for name in ATTRIBUTES.get(model, ())})
     changes["updated_at"] = excluded.updated_at
     keys = [column.name for column in table.primary_key.columns]

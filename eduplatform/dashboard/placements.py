@@ -26,7 +26,6 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from eduplatform.dashboard.models import CountersignDelay, CountersignPending, PlacementHours
 from eduplatform.dashboard.periods import academic_year_of, reporting_zone, year_start
@@ -236,6 +235,8 @@ def entry_contributions(session, where, *, lock=False):
 def apply_changes(session, before, school_ids):
     """Bring the rollups up to date at commit: `before` is {entry id: what it added before this
     transaction changed it} (new entries: []); `school_ids` are recomputed whole."""
+    from eduplatform.dashboard import increments  # which calls this at commit
+
     school_ids = set(school_ids) - {None}
     if school_ids:
         recompute(session, school_ids)
@@ -263,26 +264,15 @@ def apply_changes(session, before, school_ids):
         )
         if not changed:
             continue
-        statement = upsert(session, table)
-        statement = statement.on_conflict_do_update(
-            index_elements=names,
-            set_={value: table.c[value] + statement.excluded[value], "updated_at": stamp},
-        )
         rows = [
             {**dict(zip(names, key, strict=True)), value: count, "updated_at": stamp}
             for key, count in changed
         ]
-        session.execute(statement, rows)
+        session.execute(increments.upsert_statement(session, model, counts=(value,)), rows)
         schools = sorted({key[0] for key, _count in changed})
         session.execute(
             delete(table).where(table.c[value] == 0, table.c.school_id.in_(schools))
         )
-
-
-def upsert(session, table):
-    """The dialect's INSERT that can take ON CONFLICT DO UPDATE."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 def recompute(session, school_ids=None):

@@ -16,7 +16,8 @@ def _tokens(page):
 
 def _signed_in(app, user):
     client = app.test_client()
-    assert client.post("/login", data={"login": user.email, "password": PASSWORD}).status_code
+    response = client.post("/login", data={"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
     return client
 
 
