@@ -27,6 +27,17 @@ BROWSER_LOCALES = {"id": "id-ID", "zh": "zh-CN", "en": "en-US"}
 CATALOGUES = Path(eduplatform.__file__).parent / "translations"
 
 
+def assert_fits_the_screen(page):
+    """Nothing on the page is wider than the screen (a phone never scrolls sideways).
+
+    Measured once the page has loaded: the text a test waits for is in the DOM before the
+    stylesheet of a page just navigated to applies, and an unstyled table is wider than a phone.
+    """
+    page.wait_for_load_state("load")
+    width, screen = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen"
+
+
 def chromium_path():
     for candidate in (
         os.environ.get("EDUPLATFORM_CHROMIUM"),

@@ -8,15 +8,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import BROWSER_LOCALES
+from tests.e2e.conftest import BROWSER_LOCALES, assert_fits_the_screen
 
 NEW_PASSWORD = "motor listrik di bengkel"
-
-
-def _fits_the_screen(page):
-    page.wait_for_load_state()  # a click that navigates may still be on its way
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"the page is wider than the screen: {width}"
 
 
 def _fresh_page(browser, page, lang):
@@ -29,7 +23,7 @@ def _fresh_page(browser, page, lang):
 def _choose_password(invitee, link, live_server, t):
     invitee.goto(link)
     invitee.wait_for_url(f"{live_server}/account/password")  # the token left the address bar
-    _fits_the_screen(invitee)
+    assert_fits_the_screen(invitee)
     invitee.get_by_label(t("New password"), exact=True).fill(NEW_PASSWORD)
     invitee.get_by_label(t("Repeat the new password"), exact=True).fill(NEW_PASSWORD)
     invitee.get_by_role("button", name=t("Save the password and sign in")).click()
@@ -53,14 +47,14 @@ def test_the_office_invites_a_teacher_who_chooses_a_password(
     page.goto(f"{live_server}/schools/{school.id}")
     page.get_by_role("link", name=t("Invite a teacher by email")).click()
     page.get_by_label(t("Full name"), exact=True).wait_for()
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert page.get_by_label(t("Role"), exact=True).input_value() == "teacher"
     assert page.get_by_label(t("School or organization"), exact=True).input_value() == str(
         school.id
     )
     _invite(page, t, lang, "Budi Santoso", "budi.santoso@example.org")
     assert page.get_by_role("cell", name="Budi Santoso").is_visible()
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
 
     message = mailbox.last("budi.santoso@example.org")
     assert message.subject == t("You are invited to eduplatform")
@@ -75,7 +69,7 @@ def test_the_office_invites_a_teacher_who_chooses_a_password(
         invitee.get_by_role("button", name=t("Save the password and sign in")).click()
         invitee.wait_for_url(f"{live_server}/")
         assert "Budi Santoso" in invitee.get_by_role("heading", level=1).inner_text()
-        _fits_the_screen(invitee)
+        assert_fits_the_screen(invitee)
         # The link worked once.
         invitee.goto(link)
         invitee.get_by_role("heading", name=t("This link does not work")).wait_for()
@@ -103,7 +97,7 @@ def test_the_office_withdraws_an_invitation_sent_to_a_mistyped_address(
             t("The link in the email to %(email)s stops working.", email="dewi@exmaple.org")
         )
     ).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     page.get_by_role("link", name=t("Keep the invitation")).click()  # changed her mind
     expect(page.get_by_role("row").filter(has_text="dewi@exmaple.org")).to_be_visible()
 
@@ -131,7 +125,7 @@ def test_a_teacher_who_forgot_the_password_chooses_a_new_one(
     page.goto(f"{live_server}/login")
     page.get_by_role("link", name=t("Forgot your password?")).click()
     page.get_by_label(t("Email"), exact=True).wait_for()
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     page.get_by_label(t("Email"), exact=True).fill("guru.sari@example.org")
     page.get_by_role("button", name=t("Send the link")).click()
     sent = t(

@@ -10,7 +10,7 @@ from sqlmodel import select
 from eduplatform.curriculum.models import Module
 from eduplatform.people.models import Cohort, CohortTeacher, Enrollment
 from tests.curriculum.conftest import ev_program  # noqa: F401 - the imported EV curriculum
-from tests.e2e.conftest import Catalogue
+from tests.e2e.conftest import Catalogue, assert_fits_the_screen
 
 SCHOOL = "SMK Negeri 2 Surakarta"
 UNIT_TITLE = {
@@ -18,11 +18,6 @@ UNIT_TITLE = {
     "en": "Diagnosing charging on the workshop's trainer kit",
     "zh": "在实训车间教具上诊断充电故障",
 }
-
-
-def _no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
@@ -56,13 +51,13 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     # Pak Budi opens the university's charging module and adapts it for his school.
     sign_in(budi)
     page.goto(f"{live_server}/curriculum/modules/EV-105")
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
     page.get_by_role("button", name=id_("Adapt for %(school)s", school=SCHOOL)).click()
     code = "EV-105-20312345"
     expect(page.get_by_role("heading", level=1)).to_have_text(
         id_("Draft of %(code)s, version %(number)d", code=code, number=1)
     )
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     # One extra unit for the workshop's equipment, translated.
     page.get_by_role("link", name=id_("Add a unit")).click()
@@ -76,20 +71,20 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     page.get_by_role("button", name=id_("Save unit")).click()
     unit_code = f"{code}-U"  # the added unit (the copied ones keep EV-105-U…)
     expect(page.locator(".flash-success")).to_contain_text(unit_code)
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     page.get_by_role("button", name=id_("Publish version %(number)d", number=1)).click()
     expect(page.get_by_text(id_("Version %(number)d of %(code)s is published.", number=1,
                                 code=code))).to_be_visible()  # fmt: skip
     expect(page.get_by_text(UNIT_TITLE["id"]).first).to_be_visible()
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     # His class follows the adapted version, with the new unit.
     adapted = db.exec(select(Module).where(Module.code == code)).one()
     page.goto(f"{live_server}/training/progress/cohorts/{cohort.id}?module={adapted.id}")
     expect(page.locator("caption")).to_contain_text(code)
     expect(page.get_by_text(f"{code}-U").first).to_be_visible()
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     # Ms. Chen, at the university, works in Chinese: which school adapted which module.
     page.context.clear_cookies()
@@ -98,12 +93,12 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     adaptations = page.locator("#adaptations")
     expect(adaptations).to_contain_text(SCHOOL)
     expect(adaptations).to_contain_text(code)
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
     page.goto(f"{live_server}/curriculum/school-modules")
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Schools' own modules"))
     entry = page.locator(".school-module-entry").filter(has_text=code)
     expect(entry).to_contain_text(SCHOOL)
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
     entry.get_by_role("link", name=zh("Difference from the original")).click()
 
     # The difference is readable, in her language: the new unit, its outcome and criterion.
@@ -115,4 +110,4 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     expect(difference).to_contain_text(UNIT_TITLE["zh"])
     expect(difference).to_contain_text("读取充电故障码")
     expect(difference).to_contain_text("故障码读取正确")
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)

@@ -1,6 +1,8 @@
 """A teacher makes an API token on the profile page, uses it, and revokes it; the reference page
 renders the OpenAPI document without any outside script."""
 
+from tests.e2e.conftest import assert_fits_the_screen
+
 
 def test_teacher_creates_uses_and_revokes_a_token(make_user, sign_in, live_server, page):
     teacher = make_user("teacher", full_name="Budi Santoso")
@@ -12,8 +14,7 @@ def test_teacher_creates_uses_and_revokes_a_token(make_user, sign_in, live_serve
     section.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").input_value()
     assert token.startswith("edu_")
-    page.wait_for_load_state("load")  # measured once the stylesheet applies, not before
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
 
     me = page.request.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status == 200 and me.json()["full_name"] == "Budi Santoso"
@@ -35,4 +36,4 @@ def test_reference_page_renders_the_document(live_server, page):
     page.locator("#op-create_completion").wait_for()
     assert page.get_by_text("POST /completions", exact=True).first.is_visible()
     assert failed == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlmodel import update
 
 from eduplatform.people.models import Cohort, Enrollment
+from tests.e2e.conftest import assert_fits_the_screen
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     TODAY,
     add_module,
@@ -43,8 +44,7 @@ def test_teacher_sees_who_is_behind_across_all_modules(
     page.get_by_role("link", name="XI TKRO 1").click()
     rows = page.locator(".standing-row")
     expect(rows).to_have_count(2)  # the click navigates: wait for the class's page
-    width = page.viewport_size["width"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits_the_screen(page)
     page.get_by_role("link", name=t("progress, lowest first")).click()
     first = rows.first
     expect(first.locator(".standing-name")).to_have_text("Agus Pratama")  # once re-sorted
@@ -54,6 +54,6 @@ def test_teacher_sees_who_is_behind_across_all_modules(
     assert rows.nth(1).locator(".percent").inner_text() == format_percent(0.75, locale=lang)
     page.get_by_text(t("How “behind” is decided")).click()
     page.get_by_text(t("Against the class: the class's median progress.")).wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_fits_the_screen(page)
     first.get_by_role("link", name="EV-102").click()
     page.get_by_role("table").wait_for()  # the module's units, student by student

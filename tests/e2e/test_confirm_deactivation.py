@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from eduplatform.people.models import Cohort, CohortTeacher, Organization, User
+from tests.e2e.conftest import assert_fits_the_screen
 
 
 def _new_address_made(t):
@@ -13,11 +14,6 @@ def _new_address_made(t):
         "A new calendar address was made. Calendars subscribed to the old one no longer "
         "receive activities: subscribe again with the new address."
     )
-
-
-def _fits_the_screen(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def test_deactivating_a_new_school_asks_first(db, make_user, sign_in, page, live_server, lang, t):
@@ -45,7 +41,7 @@ def test_deactivating_a_new_school_asks_first(db, make_user, sign_in, page, live
             )
         )
     ).to_be_visible()
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     school = db.exec(select(Organization).where(Organization.npsn == "20300009")).one()
     assert school.active  # asking changed nothing
 
@@ -76,7 +72,7 @@ def test_deactivating_a_teacher_names_the_class_left_without_one(
         t("Deactivate the account of %(name)s?", name="Budi Santoso")
     )
     expect(page.locator(".class-losses")).to_contain_text("XI TKRO 1")
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert db.get(User, budi.id, populate_existing=True).active  # asking changed nothing
 
     page.get_by_role("link", name=t("Keep the account active")).click()
@@ -110,7 +106,7 @@ def test_a_new_calendar_address_is_made_only_when_confirmed(
             school="SMK Negeri 2 Surakarta",
         )
     )
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     page.get_by_role("link", name=t("Keep the current address")).click()
     assert page.locator("#feed-url").input_value() == first  # asking changed nothing
 

@@ -16,6 +16,7 @@ from tests.dashboard.conftest import (  # noqa: F401 - fixtures of the dashboard
     spread,
     work,
 )
+from tests.e2e.conftest import assert_fits_the_screen
 
 
 @pytest.fixture
@@ -82,8 +83,7 @@ def test_office_filters_to_an_academic_year_and_the_figures_add_up(
         expect(page.locator("#period-note")).to_contain_text(year)
         expect(page.locator("#figure-units_verified .figure-value")).to_have_text(str(total))
         assert verified_in_chart() == total
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= page.viewport_size["width"], f"page is {width}px wide"
+        assert_fits_the_screen(page)
     page.get_by_label(t("Academic year")).select_option(LAST_YEAR)
     page.get_by_role("button", name=t("Show")).click()
     june = format_skeleton("yMMMM", date(int(LAST_YEAR[5:]), 6, 1), locale=lang)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from eduplatform.dashboard import periods, service
 from tests.dashboard.conftest import city, person, quick_password_hashes  # noqa: F401 - fixtures
 from tests.dashboard.placement_data import WIB, YEAR, placement_world
+from tests.e2e.conftest import assert_fits_the_screen
 
 NOW = datetime(2026, 3, 16, 10, 0, tzinfo=WIB)
 HOURS_DEFINITION = (
@@ -67,7 +68,5 @@ def test_the_placements_section_reads_and_fits(page, live_server, sign_in, offic
     expect(schools.get_by_role("heading", name=t("Placements by school"))).to_be_visible()
     expect(schools.get_by_role("link", name="SMK Lain")).to_be_visible()
 
-    page.wait_for_load_state("load")
     section.scroll_into_view_if_needed()
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+    assert_fits_the_screen(page)

@@ -3,7 +3,7 @@ Chinese dashboard on a phone has no overlapping chart labels and no one-characte
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, assert_fits_the_screen
 from tests.e2e.test_every_page_fits_a_phone import world  # noqa: F401 - the seeded world
 
 OVERLAPS = """() => {
@@ -48,7 +48,7 @@ def test_the_chinese_dashboard_on_a_phone_has_readable_charts_and_tables(
         assert page.locator("svg.chart-svg").count() >= 3
         assert page.evaluate(OVERLAPS) == []
         assert page.evaluate(NARROW_COLUMNS) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert_fits_the_screen(page)
         assert "12月 20" not in page.locator("main").inner_text()  # Chinese puts the year first
 
 
@@ -101,4 +101,4 @@ def test_badges_keep_their_words_on_one_line_on_a_phone(
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         assert page.locator(".badge").count() > 0
         assert page.evaluate(BROKEN_BADGES) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert_fits_the_screen(page)

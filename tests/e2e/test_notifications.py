@@ -8,6 +8,7 @@ from sqlmodel import update
 
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.models import UnitCompletion
+from tests.e2e.conftest import assert_fits_the_screen
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     add_module,
     enrol,
@@ -55,7 +56,7 @@ def test_student_sees_the_bell_opens_the_notification_and_lands_on_the_record(
     )
     item = page.get_by_role("button", name=text)
     assert t("New") in item.inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
     item.click()
     page.wait_for_url(f"{live_server}/training/completions/{completion.id}")
     assert page.locator("#bell .bell-count").count() == 0  # read now
@@ -96,6 +97,6 @@ def test_teacher_is_reminded_of_waiting_submissions_and_goes_to_the_queue(
     ).click()
     page.wait_for_url(f"{live_server}/training/verification")
     assert page.locator("#left-count").inner_text() == t.n("%(num)d left", "%(num)d left", 1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
     page.get_by_role("link", name=t("Notifications"), exact=True).click()  # the bell, read now
     page.get_by_role("button", name=t("Mark all as read")).wait_for(state="detached")

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, assert_fits_the_screen
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     add_module,
     enrol,
@@ -65,7 +65,7 @@ def test_the_teacher_records_the_guardians_consent_then_the_passport_goes_public
     page.get_by_text("Your skills passport is public now.").wait_for()
     page.get_by_role("link", name="Open my passport").click()  # the passport's public link
     page.get_by_role("heading", name=re.compile("Skills passport of")).wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_the_screen(page)
 
 
 def test_the_passport_link_is_shared_through_the_phones_share_sheet_or_copied(

@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from eduplatform.placements.models import JournalEntry, Placement, PlacementAssessment
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import DESKTOP, PHONE, Catalogue
+from tests.e2e.conftest import DESKTOP, PHONE, Catalogue, assert_fits_the_screen
 from tests.placements.conftest import TODAY, pkl  # noqa: F401 - the placement world
 from tests.training.conftest import (  # noqa: F401 - fixtures the placement world uses
     add_module,
@@ -50,12 +50,6 @@ def _sign_in(page, base, user, t):
     page.get_by_label(t("Password")).fill(PASSWORD)
     page.get_by_role("button", name=t("Sign in")).click()
     page.wait_for_url(f"{base}/")
-
-
-def _fits(page):
-    """Nothing wider than the screen (a phone never scrolls sideways)."""
-    page.wait_for_load_state("load")
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _link_from_qr_page(teacher, t):
@@ -105,7 +99,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     teacher.get_by_label(t("City")).fill("Sukoharjo")
     teacher.get_by_role("button", name=t("Save")).click()
     _flash(teacher, t("Company added."))
-    _fits(teacher)
+    assert_fits_the_screen(teacher)
     teacher.get_by_label(t("Name"), exact=True).fill(SUPERVISOR)
     teacher.get_by_label(t("Position")).fill("Kepala bengkel")
     teacher.get_by_label(t("Phone")).fill("+62 812 0000 0303")
@@ -134,7 +128,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     teacher.get_by_role("button", name=t("Start the placement")).click()
     _flash(teacher, t("Placement updated."))
     expect(teacher.locator(".facts").first).to_contain_text(t("Running"))
-    _fits(teacher)
+    assert_fits_the_screen(teacher)
     placement = db.exec(select(Placement).where(Placement.student_id == pkl.student.id)).one()
 
     # Siti writes last week's entries on her phone; Thursday's with a photo of the battery.
@@ -157,7 +151,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
         save.click()
         _flash(student, t("Saved. Your supervisor countersigns it from their link."))
     expect(student.locator("article.card")).to_have_count(5)
-    _fits(student)
+    assert_fits_the_screen(student)
 
     # Pak Budi shows the supervisor a QR code; the supervisor's page is in Chinese.
     link = _give_link(teacher, live_server, placement.id, t, "Countersigning the journal")
@@ -168,7 +162,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     expect(supervisor.locator("html")).to_have_attribute("lang", "zh")
     expect(supervisor.locator(".subnav a[aria-current]")).to_have_text("中文")
     expect(supervisor.get_by_text(COMPANY_ZH)).to_be_visible()
-    _fits(supervisor)
+    assert_fits_the_screen(supervisor)
     # The photo as a small thumbnail made by the server, through this link only.
     thumbnail = supervisor.locator("article img.thumb")
     expect(thumbnail).to_have_count(1)
@@ -230,7 +224,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     expect(teacher.locator("#units li", has_text="EV-201-U1").locator(".badge")).to_have_text(
         t("Verified")
     )
-    _fits(teacher)
+    assert_fits_the_screen(teacher)
 
     # The supervisor's final assessment, in Chinese, through an assessment link.
     link = _give_link(teacher, live_server, placement.id, t, "The final assessment")
@@ -241,7 +235,7 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     for fieldset in supervisor.locator("fieldset").all():
         fieldset.get_by_label(re.compile(r"^\s*4 · ")).check()
     supervisor.get_by_label(zh("Comment")).fill("工作认真，安全意识强。")
-    _fits(supervisor)
+    assert_fits_the_screen(supervisor)
     supervisor.get_by_role("button", name=zh("Send the assessment")).click()
     _flash(supervisor, zh("Your assessment was sent. Thank you."))
 
@@ -263,6 +257,6 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     assert data.startswith(b"%PDF") and pkl.student.full_name in text and code in text
     student.goto(f"{live_server}/placements/verify/{code}")
     expect(student.locator("main")).to_contain_text(COMPANY)
-    _fits(student)
+    assert_fits_the_screen(student)
     for other in (student, supervisor):
         other.context.close()

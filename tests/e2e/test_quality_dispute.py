@@ -8,7 +8,7 @@ import io
 from playwright.sync_api import expect
 
 from eduplatform.training import service as training_service
-from tests.e2e.conftest import Catalogue
+from tests.e2e.conftest import Catalogue, assert_fits_the_screen
 from tests.quality.conftest import quality  # noqa: F401
 from tests.training.conftest import (  # noqa: F401
     add_module,
@@ -23,12 +23,6 @@ from tests.training.conftest import (  # noqa: F401
 ID, ZH = Catalogue("id"), Catalogue("zh")
 REASON = "Saya Siti Rahayu sudah memasang label lock-out di steker servis; lihat fotonya."
 FEEDBACK = "照片清楚地显示了上锁挂牌，应当通过此单元。"
-
-
-def _fits(page):
-    page.wait_for_load_state("load")
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
 
 
 def test_siti_disputes_and_ms_chen_gives_a_second_opinion(
@@ -46,7 +40,7 @@ def test_siti_disputes_and_ms_chen_gives_a_second_opinion(
     page.goto(f"{live_server}/training/units/{completion.unit_id}/log")
     page.get_by_role("link", name=ID("Dispute this decision")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ID("Dispute a decision"))
-    _fits(page)
+    assert_fits_the_screen(page)
     page.get_by_label(ID("Why do you think the decision is wrong?")).fill(REASON)
     page.get_by_role("button", name=ID("Send the dispute")).click()
     expect(page.locator(".flash-success")).to_contain_text(
@@ -56,7 +50,7 @@ def test_siti_disputes_and_ms_chen_gives_a_second_opinion(
     expect(page.locator("#dispute-status")).to_have_text(
         ID("Waiting for the university's reviewer")
     )
-    _fits(page)
+    assert_fits_the_screen(page)
 
     # Ms. Chen, in Chinese: the disputed decision in the queue, the reason without the name.
     page.context.clear_cookies()
@@ -72,7 +66,7 @@ def test_siti_disputes_and_ms_chen_gives_a_second_opinion(
     expect(page.locator("#dispute-reason")).to_contain_text("sudah memasang label lock-out")
     for secret in ("Siti", "Rahayu", training.student.nisn, training.student.email):
         assert secret not in page.content(), secret
-    _fits(page)
+    assert_fits_the_screen(page)
     page.get_by_label(ZH("I disagree")).check()
     page.get_by_label(ZH("2: weakly justified")).check()
     page.get_by_label(ZH("Feedback for the teacher")).fill(FEEDBACK)
@@ -87,4 +81,4 @@ def test_siti_disputes_and_ms_chen_gives_a_second_opinion(
         ID("Upheld: the reviewer disagreed with the teacher's decision")
     )
     expect(page.locator("#dispute-feedback")).to_have_text(FEEDBACK)
-    _fits(page)
+    assert_fits_the_screen(page)

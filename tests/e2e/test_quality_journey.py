@@ -12,7 +12,7 @@ from sqlmodel import select
 from eduplatform.curriculum.models import Module, ModuleVersion
 from eduplatform.demo import DEMO_PASSWORD
 from eduplatform.training.models import Certificate
-from tests.e2e.conftest import Catalogue
+from tests.e2e.conftest import Catalogue, assert_fits_the_screen
 
 ZH, ID = Catalogue("zh"), Catalogue("id")
 FACES = (
@@ -35,11 +35,6 @@ def _sign_in(page, live_server, login):
     page.locator("input[type=password]").fill(DEMO_PASSWORD)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(f"{live_server}/")
-
-
-def _fits(page):
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
 
 
 def _no_identity(page):
@@ -75,11 +70,11 @@ def test_ms_chen_samples_pak_budi_answers_and_the_certificates_are_endorsed(
     expect(rows.first).to_contain_text("SMK Demo Bengawan")
     expect(rows.first).to_contain_text("Budi Santoso")
     _no_identity(page)
-    _fits(page)
+    assert_fits_the_screen(page)
     rows.first.get_by_role("link").click()
     expect(page.locator("#faces-notice")).to_contain_text(ZH(FACES))
     _no_identity(page)
-    _fits(page)
+    assert_fits_the_screen(page)
     page.get_by_label(ZH("I disagree")).check()
     page.get_by_label(ZH("2: weakly justified")).check()
     page.get_by_label(ZH("Feedback for the teacher")).fill(
@@ -95,9 +90,9 @@ def test_ms_chen_samples_pak_budi_answers_and_the_certificates_are_endorsed(
     page.goto(f"{live_server}/quality/my-samples")
     expect(page.get_by_role("heading", level=1)).to_have_text(ID("Sampled decisions"))
     expect(page.locator("body")).to_contain_text("照片没有显示")
-    _fits(page)
+    assert_fits_the_screen(page)
     page.get_by_role("link", name=ID("Answer the action")).click()
-    _fits(page)
+    assert_fits_the_screen(page)
     page.get_by_label(ID("Your answer")).fill(
         "Sudah saya tinjau ulang bersama siswa; foto label lock-out diambil ulang."
     )
@@ -112,6 +107,6 @@ def test_ms_chen_samples_pak_budi_answers_and_the_certificates_are_endorsed(
         page.goto(f"{live_server}/verify/{certificate.code}?lang=id")
         expect(page.locator("#endorsement")).to_contain_text("Disahkan oleh")
         expect(page.locator("#endorsement")).to_contain_text("4 dari 5")
-        _fits(page)
+        assert_fits_the_screen(page)
     page.goto(f"{live_server}/verify/{certificates[0].code}?lang=zh")
     expect(page.locator("#endorsement")).to_contain_text("认可")

@@ -7,12 +7,7 @@ from playwright.sync_api import expect
 from eduplatform.people.models import Organization
 from eduplatform.quality.models import QualityReviewer
 from tests.conftest import PASSWORD
-
-
-def _fits_the_screen(page):
-    page.wait_for_load_state("load")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+from tests.e2e.conftest import assert_fits_the_screen
 
 
 def test_an_admin_names_and_revokes_a_quality_reviewer(
@@ -31,14 +26,14 @@ def test_an_admin_names_and_revokes_a_quality_reviewer(
         t("Quality reviewers of %(university)s", university=university.name)
     )
     expect(page.locator(f"#staff-{chen.id}")).to_contain_text(t("Not a reviewer"))
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
 
     page.get_by_role("button", name=t("Name %(name)s a reviewer…", name="Chen Li")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         t("Name %(name)s a quality reviewer of %(university)s?", name="Chen Li",
           university=university.name)
     )  # fmt: skip
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     assert db.get(QualityReviewer, chen.id) is None  # asking changed nothing
     page.get_by_role("button", name=t("Name the reviewer")).click()
     expect(page.locator(".flash-success")).to_contain_text(
@@ -63,7 +58,7 @@ def test_an_admin_names_and_revokes_a_quality_reviewer(
     expect(page.locator("main")).to_contain_text(
         t("No other reviewer is left: the samples wait until you name another.")
     )
-    _fits_the_screen(page)
+    assert_fits_the_screen(page)
     page.get_by_role("button", name=t("Revoke the permission")).click()
     expect(page.locator(".flash-success")).to_contain_text(
         t("%(name)s is no longer a quality reviewer; their sample queue is closed.", name="Chen Li")

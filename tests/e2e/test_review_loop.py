@@ -8,6 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import assert_fits_the_screen
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     add_module,
     enrol,
@@ -62,7 +63,7 @@ def test_teacher_reviews_the_queue_one_record_after_another(
     page.wait_for_function("() => [...document.images].every(img => img.complete)")
     # Made on the server at 160 px, not the 1600 px photo shrunk by the browser.
     assert thumbs.first.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 160]
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
 
     page.get_by_role("link", name=t("Review the oldest first")).click()
     page.get_by_role("heading", level=1).filter(has_text="EV-101-U1").wait_for()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from eduplatform.people.models import Cohort, User
+from tests.e2e.conftest import assert_fits_the_screen
 from tests.people.conftest import roster_csv, students
 
 FILES = Path(__file__).parents[1] / "people" / "files"
@@ -87,12 +88,12 @@ def test_pak_budi_imports_the_dapodik_export_as_it_is(
     expect(first).to_contain_text("Agus Rahmawati")
     expect(first).to_contain_text("di berkas: AGUS RAHMAWATI")
     expect(first).to_contain_text("NISN 0089900000")
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
 
     page.get_by_role("button", name="Impor 36 siswa").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Daftar siswa diimpor")
     expect(page.locator("code.act-code")).to_have_count(36)
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_fits_the_screen(page)
     names = db.exec(
         select(User.full_name).where(User.organization_id == school.id, User.role == "student")
     ).all()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from eduplatform.people.models import Cohort, CohortTeacher
+from tests.e2e.conftest import assert_fits_the_screen
 
 
 def _teaches(db, cohort, teacher):
@@ -15,11 +16,6 @@ def _teaches(db, cohort, teacher):
         CohortTeacher.cohort_id == cohort.id, CohortTeacher.teacher_id == teacher.id
     )
     return db.exec(query).first() is not None
-
-
-def _no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
 
 
 def test_a_teacher_gets_a_second_school_and_keeps_his_class(
@@ -50,7 +46,7 @@ def test_a_teacher_gets_a_second_school_and_keeps_his_class(
     expect(page.locator(".staff-list")).to_contain_text(
         t("Also teaches at: %(schools)s", schools="SMK Negeri 2 Surakarta")
     )
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     # His first school still has him, and its class still has its teacher.
     page.goto(f"{live_server}/schools/{first.id}")
@@ -70,7 +66,7 @@ def test_a_teacher_gets_a_second_school_and_keeps_his_class(
     expect(page.get_by_role("row").filter(has_text="X TKRO 2")).to_contain_text(
         "SMK Negeri 5 Surakarta"
     )
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
 
     # Taking him out of his first school: the page asks first and names the class he leaves.
     page.context.clear_cookies()
@@ -88,7 +84,7 @@ def test_a_teacher_gets_a_second_school_and_keeps_his_class(
             t("%(school)s becomes their main school.", school="SMK Negeri 5 Surakarta")
         )
     ).to_be_visible()
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
     assert _teaches(db, cohort, budi)  # asking changed nothing
 
     page.get_by_role(

@@ -6,12 +6,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from eduplatform.people.models import User
+from tests.e2e.conftest import assert_fits_the_screen
 
 FILES = Path(__file__).parents[1] / "people" / "files"
-
-
-def _fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def test_ibu_rina_imports_the_gtk_export_in_indonesian(
@@ -35,7 +32,7 @@ def test_ibu_rina_imports_the_gtk_export_in_indonesian(
     expect(needs_email).to_contain_text("Baris 10: AHMAD FAUZI, S.T.")
     expect(needs_email).to_contain_text("Baris 15: YULIANA, S.Pd.")
     expect(page.locator(".not-teachers")).to_contain_text("Tenaga Administrasi Sekolah")
-    assert _fits(page)
+    assert_fits_the_screen(page)
     # The result of each row shows beside it, even at 360 px: long emails break, the table
     # does not hide its last column in a frame to scroll.
     assert page.evaluate(
@@ -46,7 +43,7 @@ def test_ibu_rina_imports_the_gtk_export_in_indonesian(
     page.get_by_role("button", name="Konfirmasi: undang 5 dan tambahkan 0 ke sekolah ini").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Daftar guru diimpor")
     expect(page.locator("ul.needs-email li")).to_have_count(2)
-    assert _fits(page)
+    assert_fits_the_screen(page)
     invited = db.exec(select(User.email).where(User.role == "teacher")).all()
     assert len(invited) == 5
     assert sorted(m.rcpt_tos[0] for m in mailbox.messages) == sorted(invited)
