@@ -169,6 +169,25 @@ def signed_credential(session, placement, locale):
     )
 
 
+def learner_record_credentials(session, student, locale):
+    """The signed credentials of the student's valid placement certificates, oldest first, for
+    the learner record (CLR) that bundles them with the module certificates."""
+    placements = session.exec(
+        select(Placement)
+        .join(PlacementAssessment, col(PlacementAssessment.placement_id) == Placement.id)
+        .where(
+            Placement.student_id == student.id,
+            col(PlacementAssessment.certificate_code).is_not(None),
+            col(PlacementAssessment.revoked_at).is_(None),
+        )
+        .order_by(PlacementAssessment.graded_at, Placement.id)
+    ).all()
+    return [
+        credentials.sign_document(credential_document(session, placement, locale))
+        for placement in placements
+    ]
+
+
 def status_list_document(session, list_id):
     """The unsigned status list credential of the placements' list `list_id`, or None."""
     rows = session.exec(

@@ -313,6 +313,11 @@ def finished_placements(session, student):
 
 
 def register_passport_section():
+    """The student's finished placements on the skills passport, and the credentials of their
+    placement certificates in the learner record (CLR) next to the module certificates'."""
+    from eduplatform.credentials.service import LEARNER_RECORD_CREDENTIALS
+    from eduplatform.placements.credential import learner_record_credentials
     from eduplatform.training.passport import PASSPORT_SECTIONS
 
     PASSPORT_SECTIONS["placements"] = finished_placements
+    LEARNER_RECORD_CREDENTIALS["placements"] = learner_record_credentials

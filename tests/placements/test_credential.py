@@ -252,3 +252,35 @@ def test_the_public_skills_passport_links_the_placement_credential(
     _revoke(client, login, pkl, placement)
     page = client.get(f"/passport/{slug}?lang=en").get_data(as_text=True)
     assert "Bengkel EV Sejahtera" in page and f"/placements/verify/{code}" not in page
+
+
+def test_the_learner_record_bundles_the_placement_credential_until_it_is_revoked(
+    client,
+    login,
+    pkl,
+    graded,
+    fetch,  # noqa: F811
+):
+    """The student's CLR holds the placement certificate's credential next to the module
+    certificates' (here the only one), and verifiers accept the record and the credential."""
+    placement, code = graded
+    login(pkl.student)
+    response = client.get("/passport/clr?lang=en")
+    assert response.status_code == 200
+    record = response.get_json()
+    subject = record["credentialSubject"]
+    (bundled,) = subject["verifiableCredential"]
+    Draft201909Validator(SCHEMA).validate(bundled)
+    assert bundled["id"].endswith(f"/placements/verify/{code}")
+    assert bundled["credentialSubject"]["id"] == subject["id"]
+    assert bundled["credentialSubject"]["source"]["name"] == "Bengkel EV Sejahtera"
+    documents = js.documents_for(client, bundled)
+    checked = js.run("ldp", record, documents)
+    assert checked["error"] is None and checked["verified"] is True
+    verifier = OB3LdpVerifier.for_issuer_did(DID, download=fetch)
+    verifier.verify(bundled, check_status=True, download=fetch, verify_status_list=False)
+    client.post("/logout")
+
+    _revoke(client, login, pkl, placement)
+    login(pkl.student)
+    assert client.get("/passport/clr?lang=en").status_code == 404  # nothing valid to bundle
