@@ -32,6 +32,10 @@ LANG_COOKIE = "lang"
 def home():
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
+    if current_user.role == Role.STUDENT:
+        from eduplatform.training.views import student_home
+
+        return student_home()
     db = get_session()
     organization = (
         db.get(Organization, current_user.organization_id) if current_user.organization_id else None
@@ -49,10 +53,6 @@ def home():
         )
     elif current_user.role == Role.OFFICE:
         context.update(schools=service.school_overview(db))
-    elif current_user.role == Role.STUDENT:
-        from eduplatform.training.views import student_home
-
-        return student_home(organization)
     elif current_user.role == Role.TEACHER:
         schools = schools_of(db, current_user)
         counts = service.school_people_counts(db, [s.id for s in schools])

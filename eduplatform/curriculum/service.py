@@ -119,15 +119,25 @@ def program_modules(session, *, program_id, school_id=None):
     ).all()
 
 
-def load_cohort_pins(session, cohort_id):
-    """Read every version the cohort follows in one statement: while the caller holds the rows
-    returned (the session keeps its objects only as long as someone does), cohort_version()
-    finds the pins and their versions in the session instead of asking for each module twice."""
-    return session.exec(
-        select(CohortModuleVersion, ModuleVersion)
-        .join(ModuleVersion, col(ModuleVersion.id) == CohortModuleVersion.version_id)
-        .where(CohortModuleVersion.cohort_id == cohort_id)
+def cohort_program(session, cohort):
+    """(program_modules() of the cohort's school, the rows that read them): one statement that
+    also reads the version the cohort follows of each. While the caller holds the rows (the
+    session keeps its objects only as long as someone does), cohort_version() finds the pins and
+    their versions in the session instead of asking for each module twice."""
+    offered = col(Module.school_id).is_(None)
+    if cohort.school_id is not None:
+        offered = offered | (Module.school_id == cohort.school_id)
+    pinned = (col(CohortModuleVersion.module_id) == Module.id) & (
+        col(CohortModuleVersion.cohort_id) == cohort.id
+    )
+    rows = session.exec(
+        select(Module, CohortModuleVersion, ModuleVersion)
+        .outerjoin(CohortModuleVersion, pinned)
+        .outerjoin(ModuleVersion, col(ModuleVersion.id) == CohortModuleVersion.version_id)
+        .where(Module.program_id == cohort.program_id, offered)
+        .order_by(Module.position, Module.code)
     ).all()
+    return [module for module, _pin, _version in rows], rows
 
 
 def cohort_version(session, *, cohort, module):

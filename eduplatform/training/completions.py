@@ -16,7 +16,14 @@ from eduplatform.clock import local_today  # noqa: F401 - used here and re-expor
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.i18n import translated
 from eduplatform.people.memberships import school_ids
-from eduplatform.people.models import Cohort, Enrollment, EnrollmentStatus, Role, User
+from eduplatform.people.models import (
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Organization,
+    Role,
+    User,
+)
 from eduplatform.training.models import CompletionStatus, UnitCompletion
 from eduplatform.training.progress import (
     LockReason,
@@ -99,6 +106,18 @@ def student_cohort(session, student):
     row = session.exec(
         select(Enrollment, Cohort)
         .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
+        .where(Enrollment.student_id == student.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+def student_class(session, student):
+    """(cohort, its school) of the student's active class, or (None, None): for the student's
+    home, which shows both, in one statement."""
+    row = session.exec(
+        select(Cohort, Organization)
+        .join(Enrollment, col(Enrollment.cohort_id) == Cohort.id)
+        .join(Organization, col(Organization.id) == Cohort.school_id)
         .where(Enrollment.student_id == student.id, Enrollment.status == EnrollmentStatus.ACTIVE)
     ).first()
     return (row[0], row[1]) if row is not None else (None, None)

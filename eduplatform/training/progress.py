@@ -22,10 +22,9 @@ from eduplatform.curriculum.models import (
     VersionStatus,
 )
 from eduplatform.curriculum.service import (
+    cohort_program,
     cohort_version,
     current_version,
-    load_cohort_pins,
-    program_modules,
 )
 from eduplatform.dashboard.cache import RenderCache
 from eduplatform.people.models import CohortModuleVersion, Enrollment, EnrollmentStatus
@@ -157,8 +156,7 @@ def _cohort_modules(session, cohort):
     """(cohort_modules(), every module offered, adaptations not yet resolved)."""
     if cohort is None or cohort.program_id is None:
         return [], []
-    modules = program_modules(session, program_id=cohort.program_id, school_id=cohort.school_id)
-    pins = load_cohort_pins(session, cohort.id)
+    modules, pins = cohort_program(session, cohort)
     listed = {m.id for m in modules}
     adaptations = {m.adapted_from_id: m for m in modules if m.school_id and m.adapted_from_id}
     chosen = []

@@ -29,7 +29,7 @@ from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
 from eduplatform.i18n import current_language
 from eduplatform.ids import page_arg
-from eduplatform.people.models import Role
+from eduplatform.people.models import Organization, Role
 from eduplatform.training import home, service
 from eduplatform.training.forms import ConsentForm, LogUnitForm, RevokeForm
 from eduplatform.training.models import UnitCompletion
@@ -48,10 +48,17 @@ def unit_label_filter(unit):
     return service.unit_label(unit)
 
 
-def student_home(organization):
+def student_home():
     """The student's home: modules of their class in the versions it follows, unit by unit."""
     db = get_session()
-    _enrollment, cohort = service.student_cohort(db, current_user)
+    cohort, school = service.student_class(db, current_user)
+    organization = school  # the student's school, read with the class
+    if organization is None or organization.id != current_user.organization_id:
+        organization = (
+            db.get(Organization, current_user.organization_id)
+            if current_user.organization_id
+            else None
+        )
     modules = []
     if cohort is not None:
         modules = service.student_progress(db, student_id=current_user.id, cohort=cohort)
