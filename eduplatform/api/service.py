@@ -118,13 +118,17 @@ def revoke_token(session: Session, *, actor, token):
     return token
 
 
+# Built once (the profile page lists them on every visit).
+USER_TOKENS = (
+    select(ApiToken)
+    .where(ApiToken.user_id == bindparam("user_id"))
+    .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+)
+
+
 def user_tokens(session, user_id):
     """The user's tokens, newest first (revoked and expired ones too)."""
-    return session.exec(
-        select(ApiToken)
-        .where(ApiToken.user_id == user_id)
-        .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
-    ).all()
+    return session.exec(USER_TOKENS, params={"user_id": user_id}).all()
 
 
 def user_token(session, *, user_id, token_id):

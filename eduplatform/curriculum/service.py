@@ -7,6 +7,7 @@ the version it started on: cohort_version pins it the first time it is asked.
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -119,23 +120,37 @@ def program_modules(session, *, program_id, school_id=None):
     ).all()
 
 
+# Built once: building this statement costs about as much as running it (every student home).
+COHORT_PROGRAM = (
+    select(Module, CohortModuleVersion, ModuleVersion)
+    .outerjoin(
+        CohortModuleVersion,
+        (col(CohortModuleVersion.module_id) == Module.id)
+        & (col(CohortModuleVersion.cohort_id) == bindparam("cohort_id")),
+    )
+    .outerjoin(ModuleVersion, col(ModuleVersion.id) == CohortModuleVersion.version_id)
+    .where(
+        Module.program_id == bindparam("program_id"),
+        # The shared programme's modules and the school's own (none when the school is None:
+        # NULL equals nothing).
+        col(Module.school_id).is_(None) | (col(Module.school_id) == bindparam("school_id")),
+    )
+    .order_by(Module.position, Module.code)
+)
+
+
 def cohort_program(session, cohort):
     """(program_modules() of the cohort's school, the rows that read them): one statement that
     also reads the version the cohort follows of each. While the caller holds the rows (the
     session keeps its objects only as long as someone does), cohort_version() finds the pins and
     their versions in the session instead of asking for each module twice."""
-    offered = col(Module.school_id).is_(None)
-    if cohort.school_id is not None:
-        offered = offered | (Module.school_id == cohort.school_id)
-    pinned = (col(CohortModuleVersion.module_id) == Module.id) & (
-        col(CohortModuleVersion.cohort_id) == cohort.id
-    )
     rows = session.exec(
-        select(Module, CohortModuleVersion, ModuleVersion)
-        .outerjoin(CohortModuleVersion, pinned)
-        .outerjoin(ModuleVersion, col(ModuleVersion.id) == CohortModuleVersion.version_id)
-        .where(Module.program_id == cohort.program_id, offered)
-        .order_by(Module.position, Module.code)
+        COHORT_PROGRAM,
+        params={
+            "cohort_id": cohort.id,
+            "program_id": cohort.program_id,
+            "school_id": cohort.school_id,
+        },
     ).all()
     return [module for module, _pin, _version in rows], rows
 

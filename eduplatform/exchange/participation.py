@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -261,18 +262,22 @@ def remove_attachment(session: Session, *, actor, activity, attachment):
 # -- a person's record --------------------------------------------------------------------------
 
 
+# Built once (the profile page shows it on every visit).
+PERSON_PARTICIPATION = (
+    select(ActivityParticipant, ExchangeActivity, Partnership)
+    .join(ExchangeActivity, ExchangeActivity.id == ActivityParticipant.activity_id)
+    .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
+    .where(ActivityParticipant.user_id == bindparam("user_id"))
+    .order_by(col(ExchangeActivity.starts_on).desc(), col(ExchangeActivity.id).desc())
+)
+
+
 def person_participation(session, person):
     """Every activity the person takes part in, newest first, with credited hours in total.
 
     Hours count once the activity is completed; planned ones show what is coming.
     """
-    rows = session.exec(
-        select(ActivityParticipant, ExchangeActivity, Partnership)
-        .join(ExchangeActivity, ExchangeActivity.id == ActivityParticipant.activity_id)
-        .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
-        .where(ActivityParticipant.user_id == person.id)
-        .order_by(col(ExchangeActivity.starts_on).desc(), col(ExchangeActivity.id).desc())
-    ).all()
+    rows = session.exec(PERSON_PARTICIPATION, params={"user_id": person.id}).all()
     credited = [Decimal(str(p.hours)) for p, a, _ in rows if a.status == ActivityStatus.COMPLETED]
     training = [
         Decimal(str(p.hours))
