@@ -90,6 +90,10 @@ def stored_size(size):
     return max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio))
 
 
+def _in_mode(image, mode):
+    return image if image.mode == mode else image.convert(mode)
+
+
 def clean_image(data, field="photo"):
     """Decode, verify and re-encode an image; returns (bytes, mime type)."""
     try:
@@ -107,15 +111,19 @@ def clean_image(data, field="photo"):
             # the stored size: a 12-megapixel photo then costs a quarter of the memory and time.
             image.draft("RGB", stored_size(image.size))
             image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            image = ImageOps.exif_transpose(image)  # keep the orientation, then drop EXIF
+            # Keep the orientation (EXIF is not written back). In place, and no conversion to
+            # the mode the image already has: each copy of a 1600 px photo is 6 MB to write.
+            ImageOps.exif_transpose(image, in_place=True)
             out = io.BytesIO()
             if kind == "PNG":
-                clean = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                clean = _in_mode(image, "RGBA" if "A" in image.getbands() else "RGB")
                 clean.save(out, "PNG", optimize=True)
             elif kind == "WEBP":
-                image.convert("RGB").save(out, "WEBP", quality=82)
+                _in_mode(image, "RGB").save(out, "WEBP", quality=82)
             else:
-                image.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+                # Not optimize=True: its second pass over the picture cost more than decoding
+                # and encoding together (15 -> 35 ms for a 1600 px photo) for 2% fewer bytes.
+                _in_mode(image, "RGB").save(out, "JPEG", quality=82)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Invalid.field(field, _l("Upload a photo in JPEG, PNG or WebP format.")) from None
     return out.getvalue(), IMAGE_FORMATS[kind]
