@@ -43,6 +43,9 @@ class UnitCompletion(SQLModel, table=True):
             postgresql_where=text(OPEN_STATUSES),
         ),
         Index("ix_unit_completion_status_created", "status", "created_at"),
+        # A school's verification queue: the records of its classes in one state, oldest first
+        # (without it the queue read every record of the city in that state, then the school's).
+        Index("ix_unit_completion_cohort_status_created", "cohort_id", "status", "created_at"),
         # The student's phone names each entry once (a key it makes): sending it again, after a
         # lost answer or from the offline queue, finds this record instead of making another.
         # Per student: one student's key says nothing about another's records.

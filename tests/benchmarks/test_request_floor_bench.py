@@ -59,18 +59,29 @@ def _mean_ms(client, path, count):
     return (time.perf_counter() - started) / count * 1000
 
 
+def _signed_in(app, account):
+    client = app.test_client()
+    login, password = account
+    assert client.post("/login", data={"login": login, "password": password}).status_code == 302
+    return client
+
+
 def test_student_home_and_profile_in_process(backend, databases, results):
     url, _meta = databases[10]
     app = _app(url)
-    client = app.test_client()
-    login, password = harness.STUDENT
-    assert client.post("/login", data={"login": login, "password": password}).status_code == 302
-    pages = {"student home": "/", "profile": "/profile", "the app's /healthz/live": "/healthz/live"}
+    student, teacher = _signed_in(app, harness.STUDENT), _signed_in(app, harness.TEACHER)
+    pages = {
+        "student home": (student, "/"),
+        "profile": (student, "/profile"),
+        "the app's /healthz/live": (student, "/healthz/live"),
+        # Not a target of issue 21: the page that slowed first in the load test, for reference.
+        "teacher's verification queue": (teacher, "/training/verification"),
+    }
     samples = {name: [] for name in pages}
-    for path in pages.values():
+    for client, path in pages.values():
         _mean_ms(client, path, 5)  # warm-up: templates compiled, caches filled
     for _round in range(ROUNDS):
-        for name, path in pages.items():
+        for name, (client, path) in pages.items():
             samples[name].append(_mean_ms(client, path, 30))
     # /healthz/live with the student's cookie pays what every signed-in page pays (the session
     # and its user, the hooks) and renders nothing: pages are also given as multiples of it,
@@ -79,8 +90,9 @@ def test_student_home_and_profile_in_process(backend, databases, results):
     for name in pages:
         value = statistics.median(samples[name])
         met = ""
-        if name != "the app's /healthz/live":
+        if name in ("student home", "profile"):
             met = " (met)" if value <= PAGE_TARGET_MS else f" (NOT met; target {PAGE_TARGET_MS})"
+        if name != "the app's /healthz/live":
             met += f", x{value / floor:.1f} of /healthz/live"
         _figure(results, backend, f"in-process at scale 10: {name} (ms)", f"{value:.2f}{met}")
     get_engine(app).dispose()
