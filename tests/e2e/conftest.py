@@ -38,6 +38,22 @@ def assert_fits_the_screen(page):
     assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen"
 
 
+def wait_until_the_service_worker_controls(page):
+    """Wait until the service worker controls the page.
+
+    A page whose navigation began before the worker took over (its clients.claim() ran while the
+    sign-in's redirect was on its way) stays uncontrolled until its next load, as in any browser:
+    once the worker is ready, such a page is loaded again, as the student's next tap would.
+    """
+    page.wait_for_load_state()
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => !!navigator.serviceWorker.controller"):
+        page.reload()
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller", timeout=30_000
+    )
+
+
 def chromium_path():
     for candidate in (
         os.environ.get("EDUPLATFORM_CHROMIUM"),

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from eduplatform.training import service
 from eduplatform.training.models import UnitCompletion
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, wait_until_the_service_worker_controls
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     TODAY,
     add_module,
@@ -58,12 +58,6 @@ def records(db, student, unit):
     ).all()
 
 
-def controlled(page):
-    page.wait_for_function(
-        "() => navigator.serviceWorker && navigator.serviceWorker.controller", timeout=30_000
-    )
-
-
 def evaluate_settled(page, script):
     """page.evaluate, run again after a navigation the page started itself (it reloads once its
     queue sent something, which Background Sync may make happen at any moment)."""
@@ -102,7 +96,7 @@ def test_offline_logging_is_sent_once_and_sign_out_empties_the_caches(
     sign_in(student)
 
     # Installable: the manifest and a service worker controlling the page, no errors.
-    controlled(page)
+    wait_until_the_service_worker_controls(page)
     cdp = page.context.new_cdp_session(page)
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     # A Playwright context is an incognito profile, where Chromium never offers to install:
@@ -202,7 +196,7 @@ def test_queued_entries_wait_for_their_own_student_across_sign_ins(
     db.commit()
     unit = training.units["EV-101-U1"]
     sign_in(student)
-    controlled(page)
+    wait_until_the_service_worker_controls(page)
     page.goto(f"{live_server}/training/units/{unit.id}/log")  # kept for offline use
 
     page.context.set_offline(True)
@@ -244,7 +238,7 @@ def test_an_entry_refused_for_a_rule_shows_why_and_can_be_changed_and_sent(
     db.commit()
     unit = training.units["EV-101-U1"]
     sign_in(student)
-    controlled(page)
+    wait_until_the_service_worker_controls(page)
     page.goto(f"{live_server}/training/units/{unit.id}/log")
 
     page.context.set_offline(True)

@@ -5,7 +5,7 @@ in place; printed, and the first visit held under its budget (bytes only, never 
 
 import pytest
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, wait_until_the_service_worker_controls
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with the training tests
     add_module,
     enrol,
@@ -50,7 +50,7 @@ def test_the_students_home_first_and_repeat_visit_bytes(
 ):
     sent = SentBytes(app)
     sign_in(training.student)
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    wait_until_the_service_worker_controls(page)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.clearBrowserCache")
