@@ -102,33 +102,39 @@ def _open_record_conflict(progress):
     return None
 
 
-def student_cohort(session, student):
-    """(enrollment, cohort) of the student's active class, or (None, None)."""
-    row = session.exec(
-        select(Enrollment, Cohort)
-        .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
-        .where(Enrollment.student_id == student.id, Enrollment.status == EnrollmentStatus.ACTIVE)
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
-
-
-# Built once: building a statement costs about as much as running it (the student's home).
+# Built once (building a statement costs about as much as running it): the student's active
+# class, with its enrollment (student_cohort: logging a unit, the API) or with its school
+# (student_class: the student's home, which shows both).
+ACTIVE_ENROLLMENT = (
+    Enrollment.student_id == bindparam("student_id"),
+    Enrollment.status == EnrollmentStatus.ACTIVE,
+)
+STUDENT_COHORT = (
+    select(Enrollment, Cohort)
+    .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
+    .where(*ACTIVE_ENROLLMENT)
+)
 STUDENT_CLASS = (
     select(Cohort, Organization)
     .join(Enrollment, col(Enrollment.cohort_id) == Cohort.id)
     .join(Organization, col(Organization.id) == Cohort.school_id)
-    .where(
-        Enrollment.student_id == bindparam("student_id"),
-        Enrollment.status == EnrollmentStatus.ACTIVE,
-    )
+    .where(*ACTIVE_ENROLLMENT)
 )
 
 
-def student_class(session, student):
-    """(cohort, its school) of the student's active class, or (None, None): for the student's
-    home, which shows both, in one statement."""
-    row = session.exec(STUDENT_CLASS, params={"student_id": student.id}).first()
+def _active_class_row(session, statement, student):
+    row = session.exec(statement, params={"student_id": student.id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
+
+
+def student_cohort(session, student):
+    """(enrollment, cohort) of the student's active class, or (None, None)."""
+    return _active_class_row(session, STUDENT_COHORT, student)
+
+
+def student_class(session, student):
+    """(cohort, its school) of the student's active class, or (None, None)."""
+    return _active_class_row(session, STUDENT_CLASS, student)
 
 
 def unit_in_cohort(session, cohort, unit):
