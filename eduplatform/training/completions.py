@@ -30,8 +30,7 @@ from eduplatform.training.progress import (
     LockReason,
     UnitState,
     cohort_modules,
-    unit_context,
-    unit_progress,
+    unit_standing,
 )
 from eduplatform.training.signals import completion_logged
 
@@ -138,12 +137,12 @@ def student_class(session, student):
 
 
 def unit_in_cohort(session, cohort, unit):
-    """Whether the unit belongs to the module version the cohort follows."""
-    version, module = unit_context(session, unit)
-    if cohort is None or module.program_id != cohort.program_id:
+    """Whether the unit belongs to a module version the cohort follows (of its program's modules,
+    as cohort_modules() lists them)."""
+    if cohort is None:
         return False
     return any(
-        followed is not None and followed.id == version.id
+        followed is not None and followed.id == unit.version_id
         for _module, followed in cohort_modules(session, cohort)
     )
 
@@ -170,9 +169,10 @@ def log_completion(
     enrollment, cohort = student_cohort(session, actor)
     if cohort is None:
         raise Invalid.field("unit", _l("You are not enrolled in a class yet."))
-    if not unit_in_cohort(session, cohort, unit):
+    standing = unit_standing(session, student_id=actor.id, cohort=cohort, unit=unit)
+    if standing is None:
         raise Invalid.field("unit", _l("This unit is not part of your class's modules."))
-    progress = unit_progress(session, student_id=actor.id, cohort=cohort, unit=unit)
+    progress = standing.progress
     conflict = _open_record_conflict(progress)
     if conflict:
         raise conflict

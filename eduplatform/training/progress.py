@@ -475,6 +475,53 @@ def unit_progress(session, *, student_id, cohort, unit):
     return rules.state(student_id, unit, rules.verified_ids(student_id))
 
 
+@dataclass(frozen=True, slots=True)
+class UnitStanding:
+    """A unit of the student's class: the version and module it is part of, and its state."""
+
+    version: ModuleVersion
+    module: Module
+    progress: UnitProgress
+
+
+def unit_standing(session, *, student_id, cohort, unit):
+    """Where a student stands on a unit of their class (a UnitStanding), or None when the class
+    does not follow the unit's version.
+
+    The question the log form asks on every opening and every sending: the class's modules are
+    read once (one statement) and answer both whether the unit is the class's and which safety
+    version locks it; the units of both versions come from the per-process cache of frozen
+    versions; one more statement reads the student's records.
+    """
+    if cohort is None:
+        return None
+    modules, offered = _cohort_modules(session, cohort)
+    followed = next(
+        ((m, v) for m, v in modules if v is not None and v.id == unit.version_id), None
+    )
+    if followed is None:
+        return None
+    module, version = followed
+    safety = _safety_among(modules, offered)
+    if safety is False:  # the safety module is not in the class's program: look it up
+        safety = safety_version(session, cohort)
+    versions = [version] if safety is None or safety.id == version.id else [version, safety]
+    content = version_units(session, versions)
+    rules = _Rules(
+        session,
+        cohort,
+        list(content[version.id].units),
+        [student_id],
+        loaded=(
+            safety,
+            list(content[safety.id].units) if safety else [],
+            content[version.id].prerequisites,
+        ),
+    )
+    progress = rules.state(student_id, unit, rules.verified_ids(student_id))
+    return UnitStanding(version=version, module=module, progress=progress)
+
+
 def cohort_matrix(session, *, cohort, version, student_ids):
     """{student_id: [UnitProgress per unit of the version]} for a cohort's progress grid."""
     units = units_by_version(session, [version.id])[version.id] if version else []

@@ -47,6 +47,7 @@ from eduplatform.training.progress import (
     cohort_modules,
     student_progress,
     unit_progress,
+    unit_standing,
 )
 from eduplatform.training.reviews import (
     all_criteria,
@@ -102,6 +103,7 @@ __all__ = [
     "unit_in_cohort",
     "unit_label",
     "unit_progress",
+    "unit_standing",
 ]
 
 

@@ -33,7 +33,6 @@ from eduplatform.people.models import Organization, Role
 from eduplatform.training import home, service
 from eduplatform.training.forms import ConsentForm, LogUnitForm, RevokeForm
 from eduplatform.training.models import UnitCompletion
-from eduplatform.training.progress import unit_context
 from eduplatform.training.signals import panels_of
 from eduplatform.urls import public_url
 
@@ -93,9 +92,10 @@ def log_unit(unit_id):
     db = get_session()
     unit = db.get(Unit, unit_id) or abort(404)
     _enrollment, cohort = service.student_cohort(db, current_user)
-    if cohort is None or not service.unit_in_cohort(db, cohort, unit):
+    standing = service.unit_standing(db, student_id=current_user.id, cohort=cohort, unit=unit)
+    if standing is None:
         abort(404)
-    _version, module = unit_context(db, unit)
+    module = standing.module
     form = LogUnitForm()
     if request.method == "GET":
         form.performed_on.data = service.local_today()
@@ -137,7 +137,10 @@ def log_unit(unit_id):
             return redirect(home)
     if request.method == "POST" and wants_json():
         return _refused_json(form)
-    progress = service.unit_progress(db, student_id=current_user.id, cohort=cohort, unit=unit)
+    progress = standing.progress
+    if request.method == "POST":  # refused: the unit as it is now (another tab may have sent it)
+        standing = service.unit_standing(db, student_id=current_user.id, cohort=cohort, unit=unit)
+        progress = standing.progress if standing is not None else progress
     photo_dropped = bool(request.method == "POST" and form.photo.data and form.photo.data.filename)
     return render_template(
         "training/log_unit.html",
