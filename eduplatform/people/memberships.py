@@ -5,11 +5,18 @@ schools, never a third one. `User.organization_id` stays meaningful: it is the t
 school (shown first, owner of the modules they create) and always one of their memberships.
 """
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import object_session
 from sqlmodel import col, exists, false, select, true
 
 from eduplatform.clock import local_today
 from eduplatform.people.models import Organization, Role, SchoolMembership, User
+
+# Built once: a teacher's every request asks (building a statement costs about as much as
+# running it).
+MEMBERSHIPS = select(SchoolMembership.school_id).where(
+    SchoolMembership.user_id == bindparam("user_id")
+)
 
 
 def school_ids(user, session=None):
@@ -20,9 +27,7 @@ def school_ids(user, session=None):
     session = session or object_session(user)
     if session is None:  # a detached account: its home school only (never more)
         return home
-    rows = session.exec(
-        select(SchoolMembership.school_id).where(SchoolMembership.user_id == user.id)
-    ).all()
+    rows = session.exec(MEMBERSHIPS, params={"user_id": user.id}).all()
     return home | frozenset(rows)
 
 

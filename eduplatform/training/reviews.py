@@ -5,9 +5,11 @@ Two reviewers may act on one record at the same moment. The review is a conditio
 only the winner's audit event is written.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select, update
 
@@ -326,6 +328,49 @@ class QueueRow:
     cohort: Cohort
 
 
+@functools.cache
+def _queue_statements(scoped, by_cohort, by_module, by_student, by_ids):
+    """(count, page) statements of the queue with these filters, built once per process for
+    each combination (building a statement costs about as much as running it); the filters'
+    values, the state and the page are bound parameters."""
+    query = (
+        select(UnitCompletion, User, Unit, Module, Cohort)
+        .join(User, User.id == UnitCompletion.student_id)
+        .join(Unit, Unit.id == UnitCompletion.unit_id)
+        .join(ModuleVersion, ModuleVersion.id == Unit.version_id)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .join(Cohort, Cohort.id == UnitCompletion.cohort_id)
+        .where(UnitCompletion.status == bindparam("status"))
+        .where(still_at_the_school())
+    )
+    if scoped:
+        schools = bindparam("school_ids", expanding=True)
+        # Said of the records too, so that the database starts from the schools' classes (the
+        # index on class and state) rather than from every record of the city in that state.
+        classes = aliased(Cohort)
+        query = query.where(
+            col(Cohort.school_id).in_(schools),
+            col(UnitCompletion.cohort_id).in_(
+                select(classes.id).where(col(classes.school_id).in_(schools))
+            ),
+        )
+    if by_cohort:
+        query = query.where(UnitCompletion.cohort_id == bindparam("cohort_id"))
+    if by_module:
+        query = query.where(Module.id == bindparam("module_id"))
+    if by_student:
+        query = query.where(UnitCompletion.student_id == bindparam("student_id"))
+    if by_ids:
+        query = query.where(col(UnitCompletion.id).in_(bindparam("ids", expanding=True)))
+    count = select(func.count()).select_from(query.subquery())
+    page = (
+        query.order_by(UnitCompletion.created_at, UnitCompletion.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return count, page
+
+
 def review_queue(
     session,
     *,
@@ -339,38 +384,19 @@ def review_queue(
     per_page=50,
 ):
     """Records awaiting review (or of `status`) in these schools (None: all), oldest first."""
-    query = (
-        select(UnitCompletion, User, Unit, Module, Cohort)
-        .join(User, User.id == UnitCompletion.student_id)
-        .join(Unit, Unit.id == UnitCompletion.unit_id)
-        .join(ModuleVersion, ModuleVersion.id == Unit.version_id)
-        .join(Module, Module.id == ModuleVersion.module_id)
-        .join(Cohort, Cohort.id == UnitCompletion.cohort_id)
-        .where(UnitCompletion.status == (status or CompletionStatus.SUBMITTED))
-        .where(still_at_the_school())
+    count, listing = _queue_statements(
+        school_ids is not None, bool(cohort_id), bool(module_id), bool(student_id), ids is not None
     )
-    query = query.where(memberships.school_filter(Cohort.school_id, school_ids))
-    if school_ids is not None:
-        # Said of the records too, so that the database starts from the schools' classes (the
-        # index on class and state) rather than from every record of the city in that state.
-        classes = aliased(Cohort)
-        query = query.where(
-            col(UnitCompletion.cohort_id).in_(
-                select(classes.id).where(memberships.school_filter(classes.school_id, school_ids))
-            )
-        )
-    if cohort_id:
-        query = query.where(UnitCompletion.cohort_id == cohort_id)
-    if module_id:
-        query = query.where(Module.id == module_id)
-    if student_id:
-        query = query.where(UnitCompletion.student_id == student_id)
-    if ids is not None:
-        query = query.where(col(UnitCompletion.id).in_(ids))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    params = {
+        "status": status or CompletionStatus.SUBMITTED,
+        "school_ids": sorted(school_ids or ()),
+        "cohort_id": cohort_id,
+        "module_id": module_id,
+        "student_id": student_id,
+        "ids": list(ids or ()),
+    }
+    total = session.exec(count, params=params).one()
     rows = session.exec(
-        query.order_by(UnitCompletion.created_at, UnitCompletion.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        listing, params={**params, "offset": (page - 1) * per_page, "limit": per_page}
     ).all()
     return [QueueRow(*row) for row in rows], total

@@ -4,9 +4,9 @@ The rules live in small modules: progress (unit states), completions (logging), 
 (verification and certificates earned by it), certificates, credentials (Open Badges), passport.
 """
 
+from sqlalchemy import bindparam
 from sqlmodel import col, func, select
 
-from eduplatform.people.memberships import school_filter
 from eduplatform.people.models import Cohort, Enrollment, EnrollmentStatus, User
 from eduplatform.training.certificates import (
     can_see_certificate,
@@ -107,21 +107,28 @@ __all__ = [
 ]
 
 
+# Built once (building a statement costs about as much as running it): every queue page asks.
+OPEN_COHORTS = (
+    select(Cohort, func.count(Enrollment.id))
+    .join(
+        Enrollment,
+        (Enrollment.cohort_id == Cohort.id) & (Enrollment.status == EnrollmentStatus.ACTIVE),
+        isouter=True,
+    )
+    .where(col(Cohort.archived).is_(False))
+    .group_by(Cohort.id)
+    .order_by(col(Cohort.academic_year).desc(), Cohort.name)
+)
+OPEN_COHORTS_OF_SCHOOLS = OPEN_COHORTS.where(
+    col(Cohort.school_id).in_(bindparam("school_ids", expanding=True))
+)
+
+
 def cohorts_in_scope(session, *, school_ids=None):
     """Open cohorts (of these schools, or all for None) with their number of active students."""
-    students = func.count(Enrollment.id)
-    query = (
-        select(Cohort, students)
-        .join(
-            Enrollment,
-            (Enrollment.cohort_id == Cohort.id) & (Enrollment.status == EnrollmentStatus.ACTIVE),
-            isouter=True,
-        )
-        .where(col(Cohort.archived).is_(False))
-        .group_by(Cohort.id)
-        .order_by(col(Cohort.academic_year).desc(), Cohort.name)
-    )
-    return session.exec(query.where(school_filter(Cohort.school_id, school_ids))).all()
+    if school_ids is None:
+        return session.exec(OPEN_COHORTS).all()
+    return session.exec(OPEN_COHORTS_OF_SCHOOLS, params={"school_ids": sorted(school_ids)}).all()
 
 
 def active_students(session, cohort_id):
