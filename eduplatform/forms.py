@@ -96,14 +96,15 @@ WTFORMS_MESSAGES = (
 KEPT_FIELDS = 256
 
 
-def kept_fields(form, *names):
+def kept_fields(form, *names, attributes=None):
     """The named fields as _macros.html's field() renders them, one after the other.
 
     On a GET, where none of them shows an error, what they render depends only on the form's
     class and prefix, the page's language and each field's value, which make the key: rendered
     once per process (a profile page renders eight fields through WTForms' widgets otherwise).
     After a POST they are rendered every time (nothing a person typed is kept). The CSRF token
-    is not a field rendered here.
+    is not a field rendered here. `attributes`: {field name: {attribute: value}} added to a
+    field's input (part of the key too).
     """
     from flask import current_app, request
     from markupsafe import Markup
@@ -112,19 +113,28 @@ def kept_fields(form, *names):
     from eduplatform.i18n import current_language
 
     fields = [form[name] for name in names]
-    render = current_app.jinja_env.get_template("_macros.html").module.field
+    attributes = attributes or {}
+    macro = current_app.jinja_env.get_template("_macros.html").module.field
+
+    def render():
+        return Markup("\n").join(
+            macro(field, **attributes.get(name, {}))
+            for name, field in zip(names, fields, strict=True)
+        )
+
     if request.method != "GET" or any(field.errors for field in fields):
-        return Markup("\n").join(render(field) for field in fields)
+        return render()
     key = (
         type(form),
         form._prefix,
         names,
         current_language(),
         tuple((field.type, repr(field.data), repr(field.raw_data)) for field in fields),
+        tuple((name, tuple(sorted(attributes[name].items()))) for name in sorted(attributes)),
     )
     cache = current_app.extensions.setdefault("forms.kept_fields", RenderCache(KEPT_FIELDS))
     html = cache.get(key)
     if html is None:
-        html = Markup("\n").join(render(field) for field in fields)
+        html = render()
         cache.put(key, html)
     return html

@@ -43,3 +43,21 @@ def test_a_refused_password_change_shows_its_errors_and_keeps_nothing_typed(clie
     # The next GET is the plain form again, no error left over.
     page = client.get("/profile").get_data(as_text=True)
     assert 'class="error"' not in page and 'aria-invalid="true"' not in page
+
+
+def test_attributes_given_to_a_kept_field_are_part_of_what_names_it(app):
+    """The log form's date field carries today's date as its `max`: a field kept with one
+    day's attributes is never shown with another's."""
+    from eduplatform.forms import kept_fields
+    from eduplatform.training.forms import LogUnitForm
+
+    shown = {}
+    for _round in range(2):  # the second round reads both from the cache
+        for day in ("2026-12-04", "2026-12-05"):
+            with app.test_request_context("/?lang=en"):
+                form = LogUnitForm(meta={"csrf": False})
+                attributes = {"performed_on": {"max": day}}
+                html = str(kept_fields(form, "performed_on", attributes=attributes))
+            assert f'max="{day}"' in html
+            assert shown.setdefault(day, html) == html
+    assert shown["2026-12-04"] != shown["2026-12-05"]
