@@ -174,10 +174,7 @@ def list_completions(query):
     db = get_session()
     user = caller()
     rows_query = (
-        select(UnitCompletion, Unit, Module, User, Cohort)
-        .join(Unit, col(Unit.id) == UnitCompletion.unit_id)
-        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
-        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        select(UnitCompletion, User, Cohort)
         .join(User, col(User.id) == UnitCompletion.student_id)
         .join(Cohort, col(Cohort.id) == UnitCompletion.cohort_id)
     )
@@ -205,24 +202,38 @@ def list_completions(query):
         if reviewer_ids
         else {}
     )
+    units = _units_with_modules(db, {row[0].unit_id for row in rows})
     lang = current_language()
     ticks = training.criteria_ticks(db, [row[0].id for row in rows])
     return CompletionPage(
         items=[
             completion_out(
                 c,
-                unit,
-                module,
+                *units[c.unit_id],
                 student,
                 cohort,
                 reviewers.get(c.reviewer_id),
                 lang,
                 ticks.get(c.id),
             )
-            for c, unit, module, student, cohort in rows
+            for c, student, cohort in rows
         ],
         next=next_cursor,
     )
+
+
+def _units_with_modules(db, unit_ids):
+    """{unit id: (unit, its module)}: read once per page, however many records share a unit
+    (a class logs the same units: a unit's texts were decoded for every row of it)."""
+    if not unit_ids:
+        return {}
+    rows = db.exec(
+        select(Unit, Module)
+        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .where(col(Unit.id).in_(sorted(unit_ids)))
+    ).all()
+    return {unit.id: (unit, module) for unit, module in rows}
 
 
 @api_route(
