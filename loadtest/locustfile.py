@@ -70,12 +70,20 @@ def _record(request_type, name, response_time, response_length, exception, **_kw
         STEPS_SEEN.request(CURRENT["step"], name, response_time, exception)
 
 
+def arrive():
+    """A user added by a step starts at a random point of a think time, as someone already at
+    work would: not every new user's first page in the same second (that burst, a few hundred
+    requests in the step's first seconds, is no load a city's day has)."""
+    gevent.sleep(random.uniform(0, THINK[1]))
+
+
 class Browser(FastHttpUser):
     abstract = True
     wait_time = between(*THINK)
     account_kind = None
 
     def on_start(self):
+        arrive()
         # The browser of someone who signed in earlier: the server's later Set-Cookie headers
         # (a CSRF token, a flashed message) update it as they would a browser's.
         host = urlsplit(self.host).hostname
@@ -208,6 +216,7 @@ class ApiClient(FastHttpUser):
     wait_time = between(*THINK)
 
     def on_start(self):
+        arrive()
         self.token = _next("api")
 
     @task
