@@ -33,7 +33,7 @@ from eduplatform.i18n import current_language
 from eduplatform.people.models import Cohort, Role, User
 from eduplatform.training import service as training
 from eduplatform.training.models import CompletionStatus, UnitCompletion
-from eduplatform.training.progress import unit_context
+from eduplatform.training.progress import unit_context, units_with_modules
 
 TAG = "Completions"
 SEERS = (Role.STUDENT, Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -202,7 +202,7 @@ def list_completions(query):
         if reviewer_ids
         else {}
     )
-    units = _units_with_modules(db, {row[0].unit_id for row in rows})
+    units = units_with_modules(db, {row[0].unit_id for row in rows})
     lang = current_language()
     ticks = training.criteria_ticks(db, [row[0].id for row in rows])
     return CompletionPage(
@@ -221,19 +221,6 @@ def list_completions(query):
         next=next_cursor,
     )
 
-
-def _units_with_modules(db, unit_ids):
-    """{unit id: (unit, its module)}: read once per page, however many records share a unit
-    (a class logs the same units: a unit's texts were decoded for every row of it)."""
-    if not unit_ids:
-        return {}
-    rows = db.exec(
-        select(Unit, Module)
-        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
-        .join(Module, col(Module.id) == ModuleVersion.module_id)
-        .where(col(Unit.id).in_(sorted(unit_ids)))
-    ).all()
-    return {unit.id: (unit, module) for unit, module in rows}
 
 
 @api_route(

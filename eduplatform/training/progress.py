@@ -533,6 +533,20 @@ def cohort_matrix(session, *, cohort, version, student_ids):
     return units, grid
 
 
+def units_with_modules(session, unit_ids):
+    """{unit id: (unit, its module)}, in one statement: for lists of records, where many records
+    share a unit (a class logs the same units)."""
+    if not unit_ids:
+        return {}
+    rows = session.exec(
+        select(Unit, Module)
+        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .where(col(Unit.id).in_(sorted(unit_ids)))
+    ).all()
+    return {unit.id: (unit, module) for unit, module in rows}
+
+
 def unit_context(session, unit):
     """(version, module) of a unit."""
     version = session.get(ModuleVersion, unit.version_id)
