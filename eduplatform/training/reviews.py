@@ -389,7 +389,8 @@ def review_queue(
     page=1,
     per_page=50,
 ):
-    """Records awaiting review (or of `status`) in these schools (None: all), oldest first."""
+    """(QueueRows of a page, the number of records in all) awaiting review (or of `status`) in
+    these schools (None: all), oldest first."""
     count, listing = _queue_statements(
         school_ids is not None, bool(cohort_id), bool(module_id), bool(student_id), ids is not None
     )
@@ -402,6 +403,8 @@ def review_queue(
         "ids": list(ids or ()),
     }
     total = session.exec(count, params=params).one()
+    if per_page == 0:  # the number only
+        return [], total
     rows = session.exec(
         listing, params={**params, "offset": (page - 1) * per_page, "limit": per_page}
     ).all()

@@ -162,8 +162,8 @@ def review(completion_id):
     version, module = unit_context(db, unit)
     waiting = None
     if may_review:
-        _rows, waiting = service.review_queue(
-            db, school_ids=school_scope(current_user), per_page=1, **filters
+        _none, waiting = service.review_queue(
+            db, school_ids=school_scope(current_user), per_page=0, **filters
         )
     return render_template(
         "training/review.html",
