@@ -1,6 +1,5 @@
 """Placement pages for teachers, the office and admins: companies, supervisors, placements."""
 
-import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -248,6 +247,8 @@ def issue_link(placement_id):
                 flash(_("The link was sent to the supervisor."), "success")
             else:
                 url = links.link_url(token)
+                import segno  # imported when a QR code is drawn (9 MB a worker keeps)
+
                 return render_template(
                     "placements/link_issued.html",
                     placement=placement,

@@ -3,7 +3,6 @@
 import io
 import json
 
-import segno
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from reportlab.lib.colors import HexColor
@@ -44,6 +43,8 @@ class _Page:
 
 
 def qr_png(url):
+    import segno  # imported when a QR code is drawn: 9 MB a worker that never draws one keeps
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()

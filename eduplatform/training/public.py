@@ -3,7 +3,6 @@
 import re
 from urllib.parse import unquote
 
-import segno
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from eduplatform.credentials import documents as credential_documents
@@ -126,6 +125,8 @@ def certificate(code):
 
 def qr_image(url):
     """A QR code of `url` as a PNG data URI (the page's policy allows data: images)."""
+    import segno  # imported when a QR code is drawn: 9 MB a worker that never draws one keeps
+
     return segno.make(url, error="m").png_data_uri(scale=4, border=4)
 
 
