@@ -100,14 +100,14 @@ def test_two_sends_of_the_same_entry_at_the_same_moment_make_one_record(
         # meet at the unique index. (SQLite's BEGIN IMMEDIATE serialises the two sends
         # entirely; there the second finds the first's record.)
         checked = threading.Barrier(2)
-        progress = completions.unit_progress
+        standing = completions.unit_standing
 
         def both_checked(*args, **kwargs):
-            found = progress(*args, **kwargs)
+            found = standing(*args, **kwargs)
             checked.wait(timeout=10)
             return found
 
-        monkeypatch.setattr(completions, "unit_progress", both_checked)
+        monkeypatch.setattr(completions, "unit_standing", both_checked)
     answers = {}
 
     def send_once(name):
