@@ -222,7 +222,6 @@ def list_completions(query):
     )
 
 
-
 @api_route(
     "/completions/<int:completion_id>",
     summary="One logged unit",

@@ -30,6 +30,7 @@ from eduplatform.training.progress import (
     LockReason,
     UnitState,
     cohort_modules,
+    following,
     unit_standing,
 )
 from eduplatform.training.signals import completion_logged
@@ -139,12 +140,7 @@ def student_class(session, student):
 def unit_in_cohort(session, cohort, unit):
     """Whether the unit belongs to a module version the cohort follows (of its program's modules,
     as cohort_modules() lists them)."""
-    if cohort is None:
-        return False
-    return any(
-        followed is not None and followed.id == unit.version_id
-        for _module, followed in cohort_modules(session, cohort)
-    )
+    return cohort is not None and following(cohort_modules(session, cohort), unit) is not None
 
 
 def log_completion(

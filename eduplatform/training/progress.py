@@ -475,6 +475,12 @@ def unit_progress(session, *, student_id, cohort, unit):
     return rules.state(student_id, unit, rules.verified_ids(student_id))
 
 
+def following(modules, unit):
+    """(module, version) of cohort_modules() whose version holds `unit`, or None: whether a
+    class follows the unit at all."""
+    return next(((m, v) for m, v in modules if v is not None and v.id == unit.version_id), None)
+
+
 @dataclass(frozen=True, slots=True)
 class UnitStanding:
     """A unit of the student's class: the version and module it is part of, and its state."""
@@ -496,9 +502,7 @@ def unit_standing(session, *, student_id, cohort, unit):
     if cohort is None:
         return None
     modules, offered = _cohort_modules(session, cohort)
-    followed = next(
-        ((m, v) for m, v in modules if v is not None and v.id == unit.version_id), None
-    )
+    followed = following(modules, unit)
     if followed is None:
         return None
     module, version = followed
