@@ -4,18 +4,52 @@ EDUPLATFORM_TEST_DATABASE_URL is set), emptied after every test; factories; logi
 import itertools
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
-from eduplatform import create_app
+from eduplatform import clock, create_app
 from eduplatform.db import get_engine, make_engine, migration_connection
 from eduplatform.people.models import Organization, SchoolMembership, User
 from tests.smtp import start_server
 
 PASSWORD = "correct horse battery staple"
+SCHOOL_ZONE = ZoneInfo(clock.DEFAULT_TIMEZONE)
+# A run that starts this late in the schools' evening is moved back to the same evening's
+# LATEST_START minus one hour: every run gets at least two hours within one school day.
+LATEST_START = time(22)
+
+
+def school_day_shift(now):
+    """How far the suite's clock is turned back so that the whole run falls on one school day.
+
+    Fixtures compute "today" in Jakarta once, when their module is imported; the app asks the
+    clock at every request. A run that crossed Jakarta's midnight (17:00 UTC) had the two
+    disagree by a day, and every test comparing them failed. Zero unless the run starts after
+    LATEST_START; then the run's clock starts at 21:00 of that evening and keeps ticking."""
+    local = now.astimezone(SCHOOL_ZONE)
+    if local.time() < LATEST_START:
+        return timedelta(0)
+    moved = datetime.combine(local.date(), LATEST_START, SCHOOL_ZONE) - timedelta(hours=1)
+    return local - moved
+
+
+def pytest_configure(config):
+    """Turn the clock back (time-machine: every datetime, date and time function of this
+    process, in each pytest-xdist worker) when the run starts late in the schools' evening.
+    Monotonic clocks, the database's clock and other processes (Chromium, Node.js, a gunicorn
+    the suite starts) keep the real time: they read no dates the tests compare."""
+    shift = school_day_shift(datetime.now(UTC))
+    if shift:
+        traveller = time_machine.travel(-shift, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
 _counter = itertools.count(1)
 
 
