@@ -50,7 +50,12 @@ def test_teacher_previews_fixes_and_imports_a_roster(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Roster imported")
     expect(page.locator("code.act-code")).to_have_count(40)
-    expect(page.get_by_role("button", name="Printable sheet")).to_be_visible()
+    with page.context.expect_page() as opened:  # the sheet opens in a new tab, ready to print
+        page.get_by_role("button", name="Printable sheet").click()
+    sheet = opened.value
+    expect(sheet.locator("code.act-code")).to_have_count(40)
+    expect(sheet.get_by_role("button", name="Print")).to_be_visible()  # shown by print.js
+    sheet.close()
 
     page.get_by_role("link", name="Back to the class").click()
     expect(page.get_by_text("Awaiting activation")).to_have_count(40)
