@@ -3,7 +3,15 @@
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.models import AuditEvent
 from eduplatform.credentials.models import CredentialHolder, CredentialStatus
-from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit, UnitPrerequisite
+from eduplatform.curriculum import generation  # noqa: F401 - its listener moves the token
+from eduplatform.curriculum.models import (
+    CurriculumGeneration,
+    Module,
+    ModuleVersion,
+    Program,
+    Unit,
+    UnitPrerequisite,
+)
 from eduplatform.dashboard.models import (
     ActivityLedger,
     ActivityMonth,
@@ -94,6 +102,7 @@ __all__ = [
     "CohortEnrollment",
     "CohortModule",
     "CohortModuleVersion",
+    "CurriculumGeneration",
     "CohortTeacher",
     "CompletionCriterion",
     "Enrollment",

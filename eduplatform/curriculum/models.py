@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -162,3 +163,18 @@ class UnitPrerequisite(SQLModel, table=True):
             Integer, ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
         )
     )
+
+
+class CurriculumGeneration(SQLModel, table=True):
+    """One row: a token drawn anew by every transaction that changes a module, a version or the
+    version a class follows (training.programme), so that what a process keeps of each class's
+    programme is read again once it may have changed.
+
+    Random rather than counted: a database restored under a running worker (`restore --force`)
+    never brings back a token that process kept with other content.
+    """
+
+    __tablename__ = "curriculum_generation"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    token: int = Field(sa_type=BigInteger)

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from eduplatform import uploads
 from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today  # noqa: F401 - used here and re-exported
+from eduplatform.curriculum.generation import GENERATION
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.i18n import translated
 from eduplatform.people.memberships import school_ids
@@ -26,6 +27,7 @@ from eduplatform.people.models import (
     User,
 )
 from eduplatform.training.models import CompletionStatus, UnitCompletion
+from eduplatform.training.programme import class_programme
 from eduplatform.training.progress import (
     LockReason,
     UnitState,
@@ -115,7 +117,7 @@ STUDENT_COHORT = (
     .where(*ACTIVE_ENROLLMENT)
 )
 STUDENT_CLASS = (
-    select(Cohort, Organization)
+    select(Cohort, Organization, GENERATION)
     .join(Enrollment, col(Enrollment.cohort_id) == Cohort.id)
     .join(Organization, col(Organization.id) == Cohort.school_id)
     .where(*ACTIVE_ENROLLMENT)
@@ -135,6 +137,17 @@ def student_cohort(session, student):
 def student_class(session, student):
     """(cohort, its school) of the student's active class, or (None, None)."""
     return _active_class_row(session, STUDENT_CLASS, student)
+
+
+def student_class_programme(session, student):
+    """(cohort, its school, the modules it follows) of the student's active class, or
+    (None, None, []): the class and the curriculum's token in one statement, the modules as
+    training.programme keeps them for that token."""
+    row = session.exec(STUDENT_CLASS, params={"student_id": student.id}).first()
+    if row is None:
+        return None, None, []
+    cohort, school, token = row
+    return cohort, school, class_programme(session, cohort, token)
 
 
 def unit_in_cohort(session, cohort, unit):

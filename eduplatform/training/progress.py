@@ -430,9 +430,12 @@ class _Rules:
         return UnitProgress(unit, UnitState.NOT_STARTED, latest)
 
 
-def student_progress(session, *, student_id, cohort):
-    """A ModuleProgress for each module of the cohort's program, in the versions it follows."""
-    modules, offered = _cohort_modules(session, cohort)
+def student_progress(session, *, student_id, cohort, programme=None):
+    """A ModuleProgress for each module of the cohort's program, in the versions it follows.
+
+    `programme`: (cohort_modules(), every module offered) when the caller has them already
+    (training.programme keeps them per process)."""
+    modules, offered = programme if programme is not None else _cohort_modules(session, cohort)
     versions = [v for _m, v in modules if v is not None]
     content = version_units(session, versions)
     safety = _safety_among(modules, offered)

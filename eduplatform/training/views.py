@@ -50,7 +50,7 @@ def unit_label_filter(unit):
 def student_home():
     """The student's home: modules of their class in the versions it follows, unit by unit."""
     db = get_session()
-    cohort, school = service.student_class(db, current_user)
+    cohort, school, programme = service.student_class_programme(db, current_user)
     organization = school  # the student's school, read with the class
     if organization is None or organization.id != current_user.organization_id:
         organization = (
@@ -60,7 +60,9 @@ def student_home():
         )
     modules = []
     if cohort is not None:
-        modules = service.student_progress(db, student_id=current_user.id, cohort=cohort)
+        modules = service.student_progress(
+            db, student_id=current_user.id, cohort=cohort, programme=programme
+        )
     return render_template(
         "training/home_student.html",
         organization=organization,
