@@ -112,7 +112,7 @@ ACTIVE_ENROLLMENT = (
     Enrollment.status == EnrollmentStatus.ACTIVE,
 )
 STUDENT_COHORT = (
-    select(Enrollment, Cohort)
+    select(Enrollment, Cohort, GENERATION)
     .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
     .where(*ACTIVE_ENROLLMENT)
 )
@@ -132,6 +132,16 @@ def _active_class_row(session, statement, student):
 def student_cohort(session, student):
     """(enrollment, cohort) of the student's active class, or (None, None)."""
     return _active_class_row(session, STUDENT_COHORT, student)
+
+
+def student_cohort_programme(session, student):
+    """(enrollment, cohort, the modules it follows) of the student's active class, or
+    (None, None, None): as student_class_programme()."""
+    row = session.exec(STUDENT_COHORT, params={"student_id": student.id}).first()
+    if row is None:
+        return None, None, None
+    enrollment, cohort, token = row
+    return enrollment, cohort, class_programme(session, cohort, token)
 
 
 def student_class(session, student):
@@ -175,10 +185,12 @@ def log_completion(
     """
     if actor.role != Role.STUDENT:
         raise Invalid.field("unit", _l("Only students log their own units."))
-    enrollment, cohort = student_cohort(session, actor)
+    enrollment, cohort, programme = student_cohort_programme(session, actor)
     if cohort is None:
         raise Invalid.field("unit", _l("You are not enrolled in a class yet."))
-    standing = unit_standing(session, student_id=actor.id, cohort=cohort, unit=unit)
+    standing = unit_standing(
+        session, student_id=actor.id, cohort=cohort, unit=unit, programme=programme
+    )
     if standing is None:
         raise Invalid.field("unit", _l("This unit is not part of your class's modules."))
     progress = standing.progress

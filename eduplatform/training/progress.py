@@ -493,18 +493,19 @@ class UnitStanding:
     progress: UnitProgress
 
 
-def unit_standing(session, *, student_id, cohort, unit):
+def unit_standing(session, *, student_id, cohort, unit, programme=None):
     """Where a student stands on a unit of their class (a UnitStanding), or None when the class
     does not follow the unit's version.
 
-    The question the log form asks on every opening and every sending: the class's modules are
-    read once (one statement) and answer both whether the unit is the class's and which safety
-    version locks it; the units of both versions come from the per-process cache of frozen
-    versions; one more statement reads the student's records.
+    The question the log form asks on every opening and every sending: the class's modules
+    (`programme`, as training.programme keeps them, or read here in one statement) answer both
+    whether the unit is the class's and which safety version locks it; the units of both
+    versions come from the per-process cache of frozen versions; one more statement reads the
+    student's records.
     """
     if cohort is None:
         return None
-    modules, offered = _cohort_modules(session, cohort)
+    modules, offered = programme if programme is not None else _cohort_modules(session, cohort)
     followed = following(modules, unit)
     if followed is None:
         return None

@@ -28,6 +28,7 @@ from eduplatform.training.completions import (
     student_class,
     student_class_programme,
     student_cohort,
+    student_cohort_programme,
     unit_in_cohort,
     unit_label,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "student_class",
     "student_class_programme",
     "student_cohort",
+    "student_cohort_programme",
     "student_progress",
     "unit_in_cohort",
     "unit_label",

@@ -93,8 +93,10 @@ def log_unit(unit_id):
     the offline queue (Accept: application/json) every answer is JSON."""
     db = get_session()
     unit = db.get(Unit, unit_id) or abort(404)
-    _enrollment, cohort = service.student_cohort(db, current_user)
-    standing = service.unit_standing(db, student_id=current_user.id, cohort=cohort, unit=unit)
+    _enrollment, cohort, programme = service.student_cohort_programme(db, current_user)
+    standing = service.unit_standing(
+        db, student_id=current_user.id, cohort=cohort, unit=unit, programme=programme
+    )
     if standing is None:
         abort(404)
     module = standing.module

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from eduplatform.curriculum.generation import draw_token
-from eduplatform.curriculum.models import CurriculumGeneration, Module, ModuleVersion
+from eduplatform.curriculum.models import CurriculumGeneration, Module, ModuleVersion, Program
 from eduplatform.people.models import Cohort, CohortModuleVersion
 from eduplatform.training import programme, service
 from tests.conftest import PASSWORD
@@ -109,3 +109,22 @@ def test_a_database_without_the_token_reads_the_programme_every_time(
     draw_token(db.connection())  # the next write creates the row again
     db.commit()
     assert _token(db) is not None
+
+
+def test_the_log_form_follows_the_programme_at_once(app, db, training):
+    """The log form finds the unit among the kept programme: a module moved out of the class's
+    program takes its units' forms with it on the next request."""
+    client = app.test_client()
+    client.post("/login", data={"login": training.student.email, "password": PASSWORD})
+    form = f"/training/units/{training.units['EV-102-U1'].id}/log?lang=en"
+    assert client.get(form).status_code == 200
+    assert client.get(form).status_code == 200  # from what the worker keeps
+    other = Program(code="EV-OTHER", title={"id": "Lain", "en": "Other"})
+    db.add(other)
+    db.flush()
+    module = db.get(Module, training.battery.id)
+    module.program_id = other.id
+    db.add(module)
+    db.commit()
+    assert client.get(form).status_code == 404
+    assert client.get(f"/training/units/{training.units['EV-101-U1'].id}/log").status_code == 200
