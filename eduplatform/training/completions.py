@@ -134,14 +134,20 @@ def student_cohort(session, student):
     return _active_class_row(session, STUDENT_COHORT, student)
 
 
-def student_cohort_programme(session, student):
-    """(enrollment, cohort, the modules it follows) of the student's active class, or
-    (None, None, None): as student_class_programme()."""
-    row = session.exec(STUDENT_COHORT, params={"student_id": student.id}).first()
+def _with_programme(session, statement, student, cohort_at):
+    """The row of the student's active class (two entities, the class at `cohort_at`) and the
+    modules the class follows, as training.programme keeps them for the curriculum's token read
+    in the same statement; (None, None, None) without a class."""
+    row = session.exec(statement, params={"student_id": student.id}).first()
     if row is None:
         return None, None, None
-    enrollment, cohort, token = row
-    return enrollment, cohort, class_programme(session, cohort, token)
+    first, second, token = row
+    return first, second, class_programme(session, (first, second)[cohort_at], token)
+
+
+def student_cohort_programme(session, student):
+    """(enrollment, cohort, the modules it follows) of the student's active class."""
+    return _with_programme(session, STUDENT_COHORT, student, cohort_at=1)
 
 
 def student_class(session, student):
@@ -150,14 +156,8 @@ def student_class(session, student):
 
 
 def student_class_programme(session, student):
-    """(cohort, its school, the modules it follows) of the student's active class, or
-    (None, None, []): the class and the curriculum's token in one statement, the modules as
-    training.programme keeps them for that token."""
-    row = session.exec(STUDENT_CLASS, params={"student_id": student.id}).first()
-    if row is None:
-        return None, None, []
-    cohort, school, token = row
-    return cohort, school, class_programme(session, cohort, token)
+    """(cohort, its school, the modules it follows) of the student's active class."""
+    return _with_programme(session, STUDENT_CLASS, student, cohort_at=0)
 
 
 def unit_in_cohort(session, cohort, unit):
