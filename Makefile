@@ -46,7 +46,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 test: install-test translations lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 test-fast: install-test translations
 	$(BIN)/pytest -x -q -m "not browser and not slow"
