@@ -12,6 +12,8 @@ from tests.i18n.pages import LANGUAGES, page_urls, with_lang
 from tests.security.crawl import sign_in as sign_in_client
 from tests.security.world import build_world
 
+pytestmark = pytest.mark.layout  # CSS only: left out of the PostgreSQL run
+
 LONG_EMAIL = "bambang.sutrisno.wicaksono.guru.produktif.tkro@smkn2-surakarta.sch.id"
 
 MEASURE = """() => {

@@ -6,6 +6,8 @@ import pytest
 from tests.e2e.conftest import DESKTOP, PHONE, assert_fits_the_screen
 from tests.e2e.test_every_page_fits_a_phone import world  # noqa: F401 - the seeded world
 
+pytestmark = pytest.mark.layout  # CSS only: left out of the PostgreSQL run
+
 OVERLAPS = """() => {
   const found = [];
   const apart = (a, b) =>
