@@ -88,9 +88,9 @@ def _width(viewport):
 def _runs(item):
     params = item.callspec.params if hasattr(item, "callspec") else {}
     viewport, lang = params.get("viewport"), params.get("lang")
-    if isinstance(viewport, str) and isinstance(lang, str):
-        if (viewport, lang) not in LANGUAGE_AT_WIDTH:
-            return False
+    journey = isinstance(viewport, str) and isinstance(lang, str)
+    if journey and (viewport, lang) not in LANGUAGE_AT_WIDTH:
+        return False
     if ON_POSTGRESQL and not EVERY_BROWSER_TEST:
         at_phone_width = _width(viewport) <= PHONE["width"]
         layout = item.get_closest_marker("layout") is not None
