@@ -256,7 +256,9 @@ def test_an_entry_refused_for_a_rule_shows_why_and_can_be_changed_and_sent(
     assert records(db, student, unit) == []
 
     refused.get_by_role("link", name="Change").click()
-    page.wait_for_function("() => document.getElementById('note').value !== ''")
+    page.wait_for_url("**/log?entry=*")  # the click only starts the navigation
+    # The form is filled from the phone's queue once the page's script has read it.
+    page.wait_for_function("() => (document.getElementById('note') || {}).value")
     assert page.get_by_label("What did you do?").input_value() == "Tagged the service disconnect."
     page.get_by_label("Date you did it").fill(TODAY.isoformat())
     page.get_by_role("button", name="Send to my teacher").click()
