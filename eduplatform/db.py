@@ -264,6 +264,21 @@ def reader_engine(engine):
     return _with_options(engine, "reader", isolation_level="AUTOCOMMIT")
 
 
+@contextmanager
+def lock_free_reads(session):
+    """A Session on `session`'s database whose statements each run on their own, outside any
+    transaction: for the reads a writing request makes before it knows whether it will write.
+
+    A writing request's transaction on SQLite begins with the write lock (BEGIN IMMEDIATE), so
+    even its reads wait for every other writer: 25 sign-in attempts at once, most of them to be
+    refused by the limits before any write, all queued on that one lock to look up the account.
+    Objects read here are detached when it ends (every column loaded).
+    """
+    bind = _with_options(session.get_bind(), "autocommit", isolation_level="AUTOCOMMIT")
+    with Session(bind, expire_on_commit=False) as reads:
+        yield reads
+
+
 def get_session():
     """The request's Session; write requests and CLI commands take the SQLite write lock."""
     if "db_session" not in g:

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.service import record_event
-from eduplatform.db import DriverStatement
+from eduplatform.db import DriverStatement, lock_free_reads
 from eduplatform.notifications.models import Notification
 from eduplatform.people.models import Role, User, UserSession
 from eduplatform.people.service import normalize_email, revoke_sessions
@@ -37,10 +37,11 @@ def find_login(session: Session, login):
 
 def authenticate(session: Session, *, login, password):
     """The active user with these credentials, or None; failures are audited."""
-    user = find_login(session, login)
+    with lock_free_reads(session) as reads:  # only a wrong password writes (its audit event)
+        user = find_login(reads, login)
     usable = user is not None and user.active and bool(user.password_hash)
     password_hash = user.password_hash if usable else _DUMMY_HASH
-    # Hashing takes a while: not inside the transaction (on SQLite it holds the write lock).
+    # Hashing takes a while: not inside a transaction (on SQLite one holds the write lock).
     session.rollback()
     if check_password_hash(password_hash, password or "") and usable:
         return session.get(User, user.id)

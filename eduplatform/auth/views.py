@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from eduplatform.auth import service, throttle
 from eduplatform.auth.access import login_required
 from eduplatform.auth.forms import ActivationForm, LanguageForm, LoginForm, PasswordForm
-from eduplatform.db import adopt, get_engine, get_session
+from eduplatform.db import adopt, get_engine, get_session, lock_free_reads
 from eduplatform.errors import Invalid
 from eduplatform.extensions import login_manager
 from eduplatform.forms import apply_errors
@@ -94,9 +94,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         db = get_session()
-        attempt = _begin_attempt(
-            db, "login", service.find_login(db, form.login.data), form.login.data
-        )
+        with lock_free_reads(db) as reads:  # an attempt refused by the limits writes nothing
+            account = service.find_login(reads, form.login.data)
+        attempt = _begin_attempt(db, "login", account, form.login.data)
         user = service.authenticate(db, login=form.login.data, password=form.password.data)
         if user is not None:
             attempt.refund()  # only wrong passwords count
@@ -114,7 +114,8 @@ def activate():
     form = ActivationForm()
     if form.validate_on_submit():
         db = get_session()
-        student = find_student_by_nisn(db, form.nisn.data)
+        with lock_free_reads(db) as reads:
+            student = find_student_by_nisn(reads, form.nisn.data)
         attempt = _begin_attempt(db, "activate", student, form.nisn.data)
         try:
             user = activate_account(

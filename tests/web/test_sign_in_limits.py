@@ -2,6 +2,7 @@
 its names (email or NISN) was typed, in memory and in Redis (issue 13 item 6)."""
 
 import http.client
+import sqlite3
 import threading
 import urllib.parse
 import uuid
@@ -149,3 +150,32 @@ def test_the_limit_holds_across_a_period_boundary(app, monkeypatch):
                 per_account="RATELIMIT_LOGIN_PER_ACCOUNT",
                 per_address="RATELIMIT_LOGIN_PER_ADDRESS",
             )
+
+
+@pytest.mark.parametrize("path", ["/login", "/activate"])
+def test_an_attempt_over_the_limit_waits_for_no_writer(
+    served, limited_app, database_url, make_user, path
+):
+    """Looking up the account is a read: an attempt the limits refuse answers 429 while another
+    connection holds SQLite's write lock (it waited for it, then answered 500, before)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock: PostgreSQL's readers never wait for a writer")
+    student = make_user("student", email="lock@example.org")
+    if path == "/login":
+        fields = {"login": student.email, "password": "a wrong guess"}
+    else:
+        fields = {
+            "nisn": student.nisn,
+            "code": "WRONG001",
+            "password": "x" * 12,
+            "confirm": "x" * 12,
+        }
+    for _ in range(LIMIT):
+        assert post(served, path, fields) == 200
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # held as a long write of another request would
+        assert post(served, path, fields) == 429
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
