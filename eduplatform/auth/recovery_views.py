@@ -18,7 +18,7 @@ from eduplatform import scope
 from eduplatform.auth import recovery, service, throttle
 from eduplatform.auth.access import roles_required
 from eduplatform.auth.forms import ForgotPasswordForm, InvitationForm, SetPasswordForm
-from eduplatform.db import get_session
+from eduplatform.db import get_session, lock_free_reads
 from eduplatform.errors import Invalid
 from eduplatform.forms import ConfirmForm, apply_errors, choices
 from eduplatform.ids import parse_id
@@ -37,9 +37,11 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         db = get_session()
+        with lock_free_reads(db) as reads:  # a request the limits refuse writes nothing
+            account = service.find_login(reads, form.email.data)
         throttle.begin(
             "password-reset",
-            account=throttle.account_key(service.find_login(db, form.email.data), form.email.data),
+            account=throttle.account_key(account, form.email.data),
             per_account="RATELIMIT_PASSWORD_RESET_PER_ACCOUNT",
             per_address="RATELIMIT_PASSWORD_RESET_PER_ADDRESS",
         )

@@ -152,7 +152,7 @@ def test_the_limit_holds_across_a_period_boundary(app, monkeypatch):
             )
 
 
-@pytest.mark.parametrize("path", ["/login", "/activate"])
+@pytest.mark.parametrize("path", ["/login", "/activate", "/forgot-password"])
 def test_an_attempt_over_the_limit_waits_for_no_writer(
     served, limited_app, database_url, make_user, path
 ):
@@ -160,16 +160,15 @@ def test_an_attempt_over_the_limit_waits_for_no_writer(
     connection holds SQLite's write lock (it waited for it, then answered 500, before)."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's write lock: PostgreSQL's readers never wait for a writer")
+    limited_app.config["RATELIMIT_PASSWORD_RESET_PER_ACCOUNT"] = f"{LIMIT} per 15 minutes"
     student = make_user("student", email="lock@example.org")
-    if path == "/login":
-        fields = {"login": student.email, "password": "a wrong guess"}
-    else:
-        fields = {
-            "nisn": student.nisn,
-            "code": "WRONG001",
-            "password": "x" * 12,
-            "confirm": "x" * 12,
-        }
+    fields = {
+        "/login": {"login": student.email, "password": "a wrong guess"},
+        "/activate": {"nisn": student.nisn, "code": "WRONG001", "password": "x" * 12},
+        "/forgot-password": {"email": student.email},
+    }[path]
+    if path == "/activate":
+        fields["confirm"] = fields["password"]
     for _ in range(LIMIT):
         assert post(served, path, fields) == 200
     writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
