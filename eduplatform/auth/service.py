@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash
 
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.service import record_event
-from eduplatform.db import DriverStatement, lock_free_reads
+from eduplatform.db import DriverStatement
 from eduplatform.notifications.models import Notification
 from eduplatform.people.models import Role, User, UserSession
 from eduplatform.people.service import normalize_email, revoke_sessions
@@ -35,21 +35,23 @@ def find_login(session: Session, login):
     return session.exec(select(User).where(User.email == normalize_email(login))).first()
 
 
-def authenticate(session: Session, *, login, password):
-    """The active user with these credentials, or None; failures are audited."""
-    with lock_free_reads(session) as reads:  # only a wrong password writes (its audit event)
-        user = find_login(reads, login)
-    usable = user is not None and user.active and bool(user.password_hash)
-    password_hash = user.password_hash if usable else _DUMMY_HASH
+def authenticate(session: Session, *, account, login, password):
+    """The active user with these credentials, or None; failures are audited.
+
+    `account` is what find_login() found for `login` (None for no account), read before the
+    sign-in limits were counted, outside the write lock (db.lock_free_reads).
+    """
+    usable = account is not None and account.active and bool(account.password_hash)
+    password_hash = account.password_hash if usable else _DUMMY_HASH
     # Hashing takes a while: not inside a transaction (on SQLite one holds the write lock).
     session.rollback()
     if check_password_hash(password_hash, password or "") and usable:
-        return session.get(User, user.id)
+        return session.get(User, account.id)
     record_event(
         session,
         actor=None,
         action="auth.login_failed",
-        target=user,
+        target=account,
         details={"login": (login or "")[:254]},
     )
     session.commit()

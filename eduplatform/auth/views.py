@@ -97,7 +97,9 @@ def login():
         with lock_free_reads(db) as reads:  # an attempt refused by the limits writes nothing
             account = service.find_login(reads, form.login.data)
         attempt = _begin_attempt(db, "login", account, form.login.data)
-        user = service.authenticate(db, login=form.login.data, password=form.password.data)
+        user = service.authenticate(
+            db, account=account, login=form.login.data, password=form.password.data
+        )
         if user is not None:
             attempt.refund()  # only wrong passwords count
             _sign_in(db, user)
