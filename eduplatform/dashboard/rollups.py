@@ -78,8 +78,10 @@ def _module_of_unit(session, unit_id):
 
 
 @completion_logged.connect
-def _completion_logged(completion, *, session, **_):
-    module_id = _module_of_unit(session, completion.unit_id)
+def _completion_logged(completion, *, session, module_id=None, **_):
+    """module_id: the module of the record's unit, when the sender has it (the logging service
+    has the unit's version at hand: no statement then)."""
+    module_id = module_id or _module_of_unit(session, completion.unit_id)
     key = (None, completion.cohort_id, module_id, month_key(completion.created_at))
     pending(session).training[key]["logged"] += 1
 

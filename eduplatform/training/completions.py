@@ -177,20 +177,27 @@ def log_completion(
     photo=None,
     today=None,
     idempotency_key=None,
+    standing=None,
 ):
     """Record that the student did a unit; checks the unit's rules, stores the optional photo.
 
     `photo` is an uploaded stream (or None). Raises Invalid for bad input or a locked unit and
     Conflict when the unit is already verified or awaiting review; nothing is written then.
+    `standing`: (enrollment, cohort, unit_standing()) as the caller read them for this student
+    and unit in this request (the log form reads them to answer at all), not read again here.
     """
     if actor.role != Role.STUDENT:
         raise Invalid.field("unit", _l("Only students log their own units."))
-    enrollment, cohort, programme = student_cohort_programme(session, actor)
+    if standing is None:
+        enrollment, cohort, programme = student_cohort_programme(session, actor)
+        if cohort is not None:
+            standing = unit_standing(
+                session, student_id=actor.id, cohort=cohort, unit=unit, programme=programme
+            )
+    else:
+        enrollment, cohort, standing = standing
     if cohort is None:
         raise Invalid.field("unit", _l("You are not enrolled in a class yet."))
-    standing = unit_standing(
-        session, student_id=actor.id, cohort=cohort, unit=unit, programme=programme
-    )
     if standing is None:
         raise Invalid.field("unit", _l("This unit is not part of your class's modules."))
     progress = standing.progress
@@ -229,7 +236,7 @@ def log_completion(
     session.add(completion)
     try:
         session.flush()
-        completion_logged.send(completion, session=session)
+        completion_logged.send(completion, session=session, module_id=standing.version.module_id)
         record_event(
             session,
             actor=actor,

@@ -493,6 +493,29 @@ class UnitStanding:
     progress: UnitProgress
 
 
+def class_unit(session, programme, unit_id):
+    """The unit `unit_id` of a version the class follows, or None when the class follows none
+    with that unit (`programme`: the class's modules as student_cohort_programme() gives them,
+    None without a class).
+
+    The log form asks it on every opening and sending: when every version the class follows is
+    frozen, their units come from the per-process cache of frozen versions and no statement is
+    run; with a draft among them the unit is read by its id (not every unit of the draft).
+    """
+    if programme is None:
+        return None
+    modules = programme[0]
+    versions = [version for _module, version in modules if version is not None]
+    if all(frozen(version) for version in versions):
+        for entry in version_units(session, versions).values():
+            found = next((unit for unit in entry.units if unit.id == unit_id), None)
+            if found is not None:
+                return found
+        return None
+    unit = session.get(Unit, unit_id)
+    return unit if unit is not None and following(modules, unit) is not None else None
+
+
 def unit_standing(session, *, student_id, cohort, unit, programme=None):
     """Where a student stands on a unit of their class (a UnitStanding), or None when the class
     does not follow the unit's version.

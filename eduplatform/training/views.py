@@ -23,7 +23,6 @@ from eduplatform import uploads
 from eduplatform.auth.access import login_required, roles_required, wants_json
 from eduplatform.credentials import service as credentials
 from eduplatform.credentials.views import download_response
-from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
@@ -92,8 +91,9 @@ def log_unit(unit_id):
     """The phone's log form. Sent by the page's script, the success is a JSON answer; sent from
     the offline queue (Accept: application/json) every answer is JSON."""
     db = get_session()
-    unit = db.get(Unit, unit_id) or abort(404)
-    _enrollment, cohort, programme = service.student_cohort_programme(db, current_user)
+    enrollment, cohort, programme = service.student_cohort_programme(db, current_user)
+    # A unit of the class's versions (from the per-process cache of published ones), or 404.
+    unit = service.class_unit(db, programme, unit_id) or abort(404)
     standing = service.unit_standing(
         db, student_id=current_user.id, cohort=cohort, unit=unit, programme=programme
     )
@@ -118,6 +118,7 @@ def log_unit(unit_id):
                 hours=form.hours.data,
                 note=form.note.data,
                 photo=photo.stream if photo and photo.filename else None,
+                standing=(enrollment, cohort, standing),
             )
         except Invalid as refused:
             apply_errors(form, refused)

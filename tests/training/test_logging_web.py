@@ -294,3 +294,42 @@ def test_without_the_script_a_refused_form_says_to_choose_the_photo_again(client
     assert "Your photo was not saved because of the errors above: choose it again." in (
         response.get_data(as_text=True)
     )
+
+
+def test_the_log_form_reads_its_unit_and_the_class_once_per_request(
+    app, client, login, db, training
+):
+    """A published unit comes from the per-process cache (no statement reads it), and sending
+    the form reads the student's class and records once: the view hands what it read to the
+    service that logs."""
+    from sqlalchemy import event
+
+    from eduplatform.db import get_engine
+
+    seen = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    login(training.student)
+    unit = training.units["EV-101-U1"]
+    path = f"/training/units/{unit.id}/log?lang=en"
+    assert client.get(path).status_code == 200  # fills the cache of published versions
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(path).status_code == 200
+        opened, seen[:] = list(seen), []
+        response = client.post(path, data=_form(unit))
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert response.status_code == 302
+    assert completions_count(db) == 1
+
+    def reading(statements, table):
+        return [s for s in statements if s.startswith("SELECT") and f" FROM {table} " in s + " "]
+
+    assert reading(opened, "unit") == [] and reading(seen, "unit") == []
+    # The class (with the curriculum's token) and the student's records: once each on sending.
+    assert len(reading(seen, "cohort")) == 1
+    assert len([s for s in reading(seen, "unit_completion") if "IN (" in s]) == 1
