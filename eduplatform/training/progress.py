@@ -13,6 +13,7 @@ from functools import cached_property
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam
+from sqlalchemy.orm import load_only
 from sqlmodel import col, select
 
 from eduplatform.curriculum.models import (
@@ -580,17 +581,33 @@ def cohort_matrix(session, *, cohort, version, student_ids):
     return units, grid
 
 
+# Lists name a record's unit by its code and title, and the API its criteria: the unit's task,
+# outcomes and alignment (JSON documents, most of a unit's bytes) are read only if asked for.
+UNITS_WITH_MODULES = (
+    select(Unit, Module)
+    .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
+    .join(Module, col(Module.id) == ModuleVersion.module_id)
+    .where(col(Unit.id).in_(bindparam("unit_ids", expanding=True)))
+    .options(
+        load_only(
+            Unit.id,
+            Unit.version_id,
+            Unit.code,
+            Unit.position,
+            Unit.title,
+            Unit.criteria,
+            Unit.safety_critical,
+        )
+    )
+)
+
+
 def units_with_modules(session, unit_ids):
     """{unit id: (unit, its module)}, in one statement: for lists of records, where many records
     share a unit (a class logs the same units)."""
     if not unit_ids:
         return {}
-    rows = session.exec(
-        select(Unit, Module)
-        .join(ModuleVersion, col(ModuleVersion.id) == Unit.version_id)
-        .join(Module, col(Module.id) == ModuleVersion.module_id)
-        .where(col(Unit.id).in_(sorted(unit_ids)))
-    ).all()
+    rows = session.exec(UNITS_WITH_MODULES, params={"unit_ids": sorted(unit_ids)}).all()
     return {unit.id: (unit, module) for unit, module in rows}
 
 

@@ -340,7 +340,11 @@ def _queue_statements(scoped, by_cohort, by_module, by_student, by_ids):
         select(UnitCompletion, User, Cohort)
         .join(User, User.id == UnitCompletion.student_id)
         .join(Cohort, Cohort.id == UnitCompletion.cohort_id)
-        .where(UnitCompletion.status == bindparam("status"))
+        # The state written into the statement (always one of CompletionStatus, never a
+        # request's text): as a parameter, PostgreSQL's generic plan guessed a third of the
+        # records for it and planned both statements anew on every opening (1-3 ms each, to
+        # run 0.1 ms); with it, the prepared statements keep one plan.
+        .where(UnitCompletion.status == bindparam("status", literal_execute=True))
         .where(still_at_the_school())
     )
     if scoped:
