@@ -136,10 +136,16 @@ def register_web_protections(app):
 
 def register_templates(app):
     from eduplatform.forms import kept_fields
-    from eduplatform.i18n import finalize, install_template_gettext, template_globals
+    from eduplatform.i18n import (
+        finalize,
+        install_cached_formats,
+        install_template_gettext,
+        template_globals,
+    )
     from eduplatform.urls import public_url
 
     install_template_gettext(app)
+    install_cached_formats(app)
     app.context_processor(template_globals)
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["kept_fields"] = kept_fields

@@ -1,8 +1,12 @@
 """Language selection and the helpers templates use for it."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
+import flask_babel
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
@@ -167,6 +171,40 @@ def install_template_gettext(app):
         npgettext=_template_npgettext,
         newstyle=True,
     )
+
+
+@lru_cache(maxsize=4096)
+def _date_in(value, format, locale):
+    return babel_dates.format_date(value, format, locale=locale)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _decimal_in(number, format, locale):
+    return babel_numbers.format_decimal(number, format=format, locale=locale)
+
+
+def _cached_dateformat(value=None, format=None, rebase=True):
+    """Flask-Babel's `dateformat` filter, each (date, format, language) worked out once per
+    process: a list of fifty records asked Babel fifty times for a handful of dates. A datetime
+    goes through Flask-Babel itself (it is moved to the reader's time zone first)."""
+    if type(value) is not date:
+        return flask_babel.format_date(value, format, rebase)
+    pattern = flask_babel._get_format("date", format)
+    return _date_in(value, pattern, str(get_locale()))
+
+
+def _cached_decimalformat(number, format=None):
+    """Flask-Babel's `decimalformat` filter, each (number, format, language) worked out once
+    per process (the hours of a list's records are a few values)."""
+    try:
+        return _decimal_in(number, format, str(get_locale()))
+    except TypeError:  # an unhashable number type: as Flask-Babel does it
+        return flask_babel.format_decimal(number, format)
+
+
+def install_cached_formats(app):
+    app.jinja_env.filters["dateformat"] = _cached_dateformat
+    app.jinja_env.filters["decimalformat"] = _cached_decimalformat
 
 
 def template_globals():
