@@ -177,25 +177,26 @@ def log_completion(
     photo=None,
     today=None,
     idempotency_key=None,
-    standing=None,
+    known=None,
 ):
     """Record that the student did a unit; checks the unit's rules, stores the optional photo.
 
     `photo` is an uploaded stream (or None). Raises Invalid for bad input or a locked unit and
     Conflict when the unit is already verified or awaiting review; nothing is written then.
-    `standing`: (enrollment, cohort, unit_standing()) as the caller read them for this student
-    and unit in this request (the log form reads them to answer at all), not read again here.
+    `known`: (enrollment, cohort, unit_standing()) as the caller read them for this student and
+    unit in this request (the log form reads them to answer at all), not read again here.
     """
     if actor.role != Role.STUDENT:
         raise Invalid.field("unit", _l("Only students log their own units."))
-    if standing is None:
+    if known is not None:
+        enrollment, cohort, standing = known
+    else:
         enrollment, cohort, programme = student_cohort_programme(session, actor)
+        standing = None
         if cohort is not None:
             standing = unit_standing(
                 session, student_id=actor.id, cohort=cohort, unit=unit, programme=programme
             )
-    else:
-        enrollment, cohort, standing = standing
     if cohort is None:
         raise Invalid.field("unit", _l("You are not enrolled in a class yet."))
     if standing is None:

@@ -356,10 +356,10 @@ COMPLETIONS = (
     )
     .order_by(UnitCompletion.created_at, UnitCompletion.id)
 )
-# One student's records, all of them: fewer than a hundred, found through the index that starts
-# with the student; the units asked for are picked in Python. Naming every unit of the class in
-# the statement (a hundred parameters) cost more than the statement itself, and on PostgreSQL
-# more than its round trip, to render and send on each student home and log form.
+# One student's records, all of them (tens; a few hundred after four years), found through the
+# index that starts with the student; the units asked for are picked in Python. Naming every
+# unit of the class in the statement (a hundred parameters) cost more than the statement itself,
+# and on PostgreSQL more than its round trip, to render and send on each home and log form.
 STUDENT_COMPLETIONS = (
     select(UnitCompletion)
     .where(UnitCompletion.student_id == bindparam("student_id"))

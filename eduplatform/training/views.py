@@ -118,7 +118,7 @@ def log_unit(unit_id):
                 hours=form.hours.data,
                 note=form.note.data,
                 photo=photo.stream if photo and photo.filename else None,
-                standing=(enrollment, cohort, standing),
+                known=(enrollment, cohort, standing),
             )
         except Invalid as refused:
             apply_errors(form, refused)

@@ -8,6 +8,8 @@ from decimal import Decimal
 import flask_babel
 import pytest
 
+from eduplatform import i18n
+
 FORMATS = (None, "short", "medium", "long", "full", "d MMM y")
 NUMBERS = (2, 2.5, Decimal("1.25"), 1234.5, Decimal("0"), 24)
 
@@ -17,6 +19,7 @@ def test_the_kept_filters_say_what_flask_babel_says(app, lang):
     dateformat = app.jinja_env.filters["dateformat"]
     decimalformat = app.jinja_env.filters["decimalformat"]
     day = date(2026, 12, 5)
+    kept_before = i18n._date_in.cache_info().hits + i18n._decimal_in.cache_info().hits
     with app.test_request_context(f"/?lang={lang}"):
         for _round in range(2):  # the second round answers from what was kept
             for format in FORMATS:
@@ -26,6 +29,8 @@ def test_the_kept_filters_say_what_flask_babel_says(app, lang):
             # A datetime is the reader's time zone's day: Flask-Babel's own path.
             late = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
             assert dateformat(late, "long") == flask_babel.format_date(late, "long")
+    kept = i18n._date_in.cache_info().hits + i18n._decimal_in.cache_info().hits - kept_before
+    assert kept >= len(FORMATS) + len(NUMBERS)  # the pages' filters are the kept ones
 
 
 def test_each_language_gets_its_own_words(app):
