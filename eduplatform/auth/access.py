@@ -59,19 +59,20 @@ def roles_required(*roles):
 login_required = roles_required()
 
 
-def school_scope(user):
+def school_scope(user, session=None):
     """The ids of the schools a user is confined to (a frozenset), or None for every school.
 
     A teacher's scope is the union of the schools they belong to, never a third one; a
-    student's or author's is their one organization. Asked once per request.
+    student's or author's is their one organization. Asked once per request (read through
+    `session`, else the user's own).
     """
     if user.role in ALL_SCHOOLS:
         return None
     if not has_request_context():
-        return school_ids(user)
+        return school_ids(user, session)
     cache = g.setdefault("school_scopes", {})
     if user.id not in cache:
-        cache[user.id] = school_ids(user)
+        cache[user.id] = school_ids(user, session)
     return cache[user.id]
 
 

@@ -13,11 +13,11 @@ from sqlmodel import col, select
 
 from eduplatform import uploads
 from eduplatform.audit.service import record_event
+from eduplatform.auth.access import school_scope
 from eduplatform.clock import local_today  # noqa: F401 - used here and re-exported
 from eduplatform.curriculum.generation import GENERATION
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.i18n import translated
-from eduplatform.people.memberships import school_ids
 from eduplatform.people.models import (
     Cohort,
     Enrollment,
@@ -355,7 +355,9 @@ def can_see_completion(session, actor, completion):
         return completion.student_id == actor.id
     if actor.role == Role.TEACHER:
         cohort = session.get(Cohort, completion.cohort_id)
-        if cohort is None or cohort.school_id not in school_ids(actor, session):
+        # The teacher's schools as the request read them once (every record of a page, every
+        # check of one page, asks the same).
+        if cohort is None or cohort.school_id not in school_scope(actor, session):
             return False
         # A student who moved to another school is no longer the old school's to review.
         student = session.get(User, completion.student_id)

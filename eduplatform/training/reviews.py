@@ -14,9 +14,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select, update
 
 from eduplatform.audit.service import record_event
+from eduplatform.auth.access import school_scope
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Conflict, Invalid
-from eduplatform.people import memberships
 from eduplatform.people.models import Cohort, Role, User
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.certificates import issue_certificate
@@ -47,7 +47,7 @@ def can_review(session, actor, completion):
     if actor.role != Role.TEACHER:
         return False
     cohort = session.get(Cohort, completion.cohort_id)
-    return cohort is not None and cohort.school_id in memberships.school_ids(actor, session)
+    return cohort is not None and cohort.school_id in school_scope(actor, session)
 
 
 def _clean_feedback(feedback, *, required):

@@ -15,9 +15,9 @@ from eduplatform.ids import page_arg
 from eduplatform.people.models import Cohort, Organization, Role, User
 from eduplatform.training import service, standing
 from eduplatform.training.forms import BulkApproveForm, ConsentForm, ReviewForm
+from eduplatform.training.models import UnitCompletion
 from eduplatform.training.progress import unit_context
 from eduplatform.training.signals import panels_of
-from eduplatform.training.views import completion_or_404
 
 bp = Blueprint("teaching", __name__, url_prefix="/training")
 
@@ -138,10 +138,9 @@ def approve_selected():
 def review(completion_id):
     """One record with its evidence; its school's teachers verify or reject it here."""
     db = get_session()
-    completion = completion_or_404(db, completion_id)  # the student, school, office, admin
+    completion, cohort, student = _record_or_404(db, completion_id)
     may_review = service.can_review(db, current_user, completion)
     unit = db.get(Unit, completion.unit_id)
-    student = db.get(User, completion.student_id)
     filters = _queue_filters()
     form = ReviewForm()
     if request.method == "POST":
@@ -172,7 +171,7 @@ def review(completion_id):
         unit=unit,
         module=module,
         student=student,
-        cohort=db.get(Cohort, completion.cohort_id),
+        cohort=cohort,
         reviewer=db.get(User, completion.reviewer_id) if completion.reviewer_id else None,
         ticks=service.criteria_ticks(db, [completion.id]).get(completion.id, {}),
         ticked=set(form.criteria.data or ()),
@@ -182,6 +181,19 @@ def review(completion_id):
         school_names=_school_names(db),
         panels=panels_of(completion, db, current_user),
     ), (422 if form.errors else 200)
+
+
+def _record_or_404(db, completion_id):
+    """(record, its class, its student) for the student, the school's teachers, the office and
+    admins, else 404. The class and the student are read first and held here: the scope checks
+    and the page then take them from the Session (which forgets an object nobody holds, and
+    would read it again for each of them)."""
+    completion = db.get(UnitCompletion, completion_id) or abort(404)
+    cohort = db.get(Cohort, completion.cohort_id)
+    student = db.get(User, completion.student_id)
+    if not service.can_see_completion(db, current_user, completion):
+        abort(404)
+    return completion, cohort, student
 
 
 def _decide(db, form, completion, unit, student):

@@ -261,3 +261,68 @@ def test_the_queue_names_its_state_in_the_statement_so_postgresql_keeps_one_plan
         values = parameters.values() if isinstance(parameters, dict) else parameters
         assert "submitted" not in [str(value) for value in values]
     assert not [s for s, _p in seen if s.startswith("SELECT unit.criteria")]
+
+
+def _statements(app, run):
+    """The SELECT statements `run()` sends, each on one line."""
+    from sqlalchemy import event
+
+    from eduplatform.db import get_engine
+
+    seen = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return [s for s in seen if s.startswith("SELECT")]
+
+
+def _from(statements, table):
+    return [s for s in statements if re.search(rf'FROM "?{table}"? (WHERE|JOIN)', s)]
+
+
+def test_the_review_page_reads_the_class_the_student_and_the_teachers_schools_once(
+    app, client, login, training, log
+):
+    """The scope checks (may see, may review) and the page itself share what one of them read:
+    the record's class and student, held by the view, and the teacher's schools, kept for the
+    request."""
+    completion = log("EV-101-U1")
+    login(training.teacher)
+    path = f"/training/completions/{completion.id}?lang=en"
+    pages = []
+    seen = _statements(app, lambda: pages.append(client.get(path)))
+    assert pages[0].status_code == 200 and "Siti Rahayu" in pages[0].get_data(as_text=True)
+    assert len(_from(seen, "cohort")) == 1
+    assert len(_from(seen, "user")) == 1
+    assert len(_from(seen, "school_membership")) == 1
+
+
+def test_bulk_approval_reads_the_teachers_schools_once_for_all_records(
+    app, client, login, db, training, log
+):
+    records = [log("EV-101-U1"), log("EV-101-U1", student=training.classmate)]
+    login(training.teacher)
+    responses = []
+    seen = _statements(
+        app,
+        lambda: responses.append(
+            client.post(
+                "/training/verification/approve",
+                data={
+                    "completion": [r.id for r in records],
+                    "confirm": "1",
+                    "criteria_checked": "y",
+                },
+            )
+        ),
+    )
+    assert responses[0].status_code == 302
+    assert [_status(db, record) for record in records] == ["verified", "verified"]
+    assert len(_from(seen, "school_membership")) == 1
