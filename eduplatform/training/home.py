@@ -23,6 +23,10 @@ SHOWN_VERSIONS = 256
 # Rows kept per entry: a unit in each state, locked ones per list of missing units (some of its
 # prerequisites or of the safety module's units: few combinations occur); the bound caps the rest.
 ROWS_PER_VERSION = 2048
+# Characters of rows and cards kept by all entries together (a worker's memory: a card is about
+# 1 KB, and a class's cards differ with each student's states and certificates). Past it, every
+# entry forgets its rows and cards and keeps the ones pages ask for from then on.
+KEPT_CHARACTERS = 16 * 2**20
 MACROS = "training/_macros.html"
 # A record's feedback is shown in these states (student-specific: such a row is never kept).
 FEEDBACK_STATES = (UnitState.VERIFIED, UnitState.REJECTED, UnitState.LOCKED)
@@ -36,8 +40,36 @@ class VersionShown:
     heads: dict  # {unit id: Markup of its code, title and safety badge}
     log_urls: dict  # {unit id: the address of its log form}
     # Filled as pages need them: {(unit id, state, why locked): Markup of the unit's row} and
-    # {("card", module, ...): Markup of a whole module card} (module_cards).
+    # {("card", module, ...): Markup of a whole module card} (module_cards); see keep().
     rows: dict = field(default_factory=dict)
+
+
+class ShownVersions(RenderCache):
+    """The VersionShown entries of a process, and the characters their rows and cards hold."""
+
+    def __init__(self, size, budget):
+        super().__init__(size)
+        self.budget, self.kept = budget, 0
+
+    def keep(self, view, key, markup):
+        """Keep a row or card of `view`: not past ROWS_PER_VERSION, and never past the budget
+        (all entries forget their rows and cards then: the day's states fill them again)."""
+        if len(view.rows) >= ROWS_PER_VERSION:
+            return
+        with self.lock:
+            if self.kept + len(markup) > self.budget:
+                # Entries the LRU dropped still count: measure what the kept ones hold.
+                self.kept = sum(_characters(entry) for entry in self.entries.values())
+                if self.kept + len(markup) > self.budget:
+                    for entry in self.entries.values():
+                        entry.rows.clear()
+                    self.kept = 0
+            self.kept += len(markup)
+        view.rows[key] = markup
+
+
+def _characters(view):
+    return sum(len(markup) for markup in list(view.rows.values()))
 
 
 def _macros():
@@ -47,7 +79,11 @@ def _macros():
 
 
 def _cache():
-    return current_app.extensions.setdefault("training.home_versions", RenderCache(SHOWN_VERSIONS))
+    cache = current_app.extensions.get("training.home_versions")
+    if cache is None:
+        cache = ShownVersions(SHOWN_VERSIONS, KEPT_CHARACTERS)
+        current_app.extensions["training.home_versions"] = cache
+    return cache
 
 
 def module_cards(modules, asked_open=""):
@@ -110,17 +146,17 @@ def module_cards(modules, asked_open=""):
                 continue
         macros = macros or _macros()
         rows = Markup("").join(
-            _row(macros, view, progress, row_key)
+            _row(cache, macros, view, progress, row_key)
             for progress, row_key in zip(entry.units, row_keys, strict=True)
         )
         card = macros.module_card(entry, view.title, rows, open_it)
-        if card_key is not None and len(view.rows) < ROWS_PER_VERSION:
-            view.rows[card_key] = card
+        if card_key is not None:
+            cache.keep(view, card_key, card)
         cards.append(card)
     return cards
 
 
-def _row(macros, view, progress, row_key):
+def _row(cache, macros, view, progress, row_key):
     """A unit's row: kept per state and lock reason, unless it shows the teacher's feedback."""
     feedback = None
     if progress.completion is not None and progress.state in FEEDBACK_STATES:
@@ -129,8 +165,8 @@ def _row(macros, view, progress, row_key):
     if row is None:
         unit_id = progress.unit.id
         row = macros.unit_row(progress, view.heads[unit_id], view.log_urls[unit_id], feedback)
-        if not feedback and len(view.rows) < ROWS_PER_VERSION:
-            view.rows[row_key] = row
+        if not feedback:
+            cache.keep(view, row_key, row)
     return row
 
 

@@ -227,3 +227,37 @@ def test_whole_module_cards_are_each_students_own_and_open_as_asked(
         asked = client.get("/?lang=en&open=EV-102").get_data(as_text=True)
         assert " open>" in _card(asked, "EV-102")[:80]
     assert "Module complete." not in mine
+
+
+def _main(page):
+    """The page's <main> (the header's form tokens differ from one client to the next)."""
+    return re.search(r"<main.*</main>", page, re.S).group(0)
+
+
+def test_the_kept_rows_and_cards_stay_within_their_budget_and_pages_stay_right(
+    app, home, training, verified, log
+):
+    """A worker keeps at most KEPT_CHARACTERS of rows and cards: past it every version forgets
+    its rows and cards, and the pages read after that are still each student's own."""
+    from eduplatform.training import home as student_home
+
+    verified("EV-101-U1")
+    log("EV-101-U2")
+    mine, theirs = _main(home(training.student)), _main(home(training.classmate))
+    with app.app_context():
+        cache = student_home._cache()
+        kept = sum(student_home._characters(view) for view in cache.entries.values())
+        assert kept == cache.kept > 0
+        cache.budget = kept + 1  # the next row or card kept goes past it
+    for _round in range(3):
+        again_mine = _main(home(training.student))
+        again_theirs = _main(home(training.classmate))
+        assert again_mine == mine and again_theirs == theirs
+        assert cache.kept <= cache.budget
+        assert sum(student_home._characters(view) for view in cache.entries.values()) <= (
+            cache.budget
+        )
+    chinese = home(training.classmate, lang="zh")  # new rows and cards: the budget is passed
+    assert "EV-101" in chinese
+    assert cache.kept <= cache.budget
+    assert sum(student_home._characters(view) for view in cache.entries.values()) == cache.kept
