@@ -472,10 +472,14 @@ def student_progress(session, *, student_id, cohort, programme=None):
         loaded=(safety, list(units[safety.id]) if safety else [], prerequisites),
     )
     verified = rules.verified_ids(student_id)
-    certificates = {
-        c.version_id: c
-        for c in session.exec(VALID_CERTIFICATES, params={"student_id": student_id}).all()
-    }
+    certificates = {}
+    # A certificate is issued once every unit of its version is verified, and a verification is
+    # final: while none of the class's versions is complete there is no certificate to read.
+    if any(units[v.id] and all(u.id in verified for u in units[v.id]) for v in versions):
+        certificates = {
+            c.version_id: c
+            for c in session.exec(VALID_CERTIFICATES, params={"student_id": student_id}).all()
+        }
     return [
         ModuleProgress(
             module=module,
