@@ -104,18 +104,33 @@ class CompletionQuery(PageQuery):
 CompletionPage = page_of(CompletionOut)
 
 
-def criteria_out(unit, ticks, lang):
+def criteria_texts(unit, lang):
+    """The unit's assessment criteria, each a Translated in `lang`."""
+    return [Translated.of(text, lang) for text in unit.criteria or []]
+
+
+def unit_texts(unit, lang):
+    """(the unit's title, its criteria), each a Translated in `lang`."""
+    return Translated.of(unit.title, lang), criteria_texts(unit, lang)
+
+
+def criteria_out(criteria, ticks):
     return [
-        CriterionOut(number=number, text=Translated.of(text, lang), met=ticks.get(number))
-        for number, text in enumerate(unit.criteria or [], start=1)
+        CriterionOut(number=number, text=text, met=ticks.get(number))
+        for number, text in enumerate(criteria, start=1)
     ]
 
 
-def completion_out(completion, unit, module, student, cohort, reviewer, lang, ticks=None):
+def completion_out(
+    completion, unit, module, student, cohort, reviewer, lang, ticks=None, texts=None
+):
+    """A record as the API shows it; `texts`: unit_texts() of its unit when the caller has
+    them (a page of records of a few units translates each unit once)."""
+    title, criteria = texts or unit_texts(unit, lang)
     return CompletionOut(
         id=completion.id,
         unit=unit.code,
-        unit_title=Translated.of(unit.title, lang),
+        unit_title=title,
         module=module.code,
         student=person_ref(student),
         cohort=CohortBrief.model_validate(cohort),
@@ -129,7 +144,7 @@ def completion_out(completion, unit, module, student, cohort, reviewer, lang, ti
         reviewer=person_ref(reviewer),
         reviewed_at=completion.reviewed_at,
         feedback=completion.feedback,
-        criteria=criteria_out(unit, ticks or {}, lang),
+        criteria=criteria_out(criteria, ticks or {}),
         criteria_override=completion.criteria_override,
         created_at=completion.created_at,
     )
@@ -205,6 +220,7 @@ def list_completions(query):
     units = units_with_modules(db, {row[0].unit_id for row in rows})
     lang = current_language()
     ticks = training.criteria_ticks(db, [row[0].id for row in rows])
+    texts = {unit_id: unit_texts(unit, lang) for unit_id, (unit, _module) in units.items()}
     return CompletionPage(
         items=[
             completion_out(
@@ -215,6 +231,7 @@ def list_completions(query):
                 reviewers.get(c.reviewer_id),
                 lang,
                 ticks.get(c.id),
+                texts[c.unit_id],
             )
             for c, student, cohort in rows
         ],

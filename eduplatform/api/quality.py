@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlmodel import col
 
 from eduplatform import scope, uploads
-from eduplatform.api.completions import PHOTO_TYPES, CriterionOut, criteria_out
+from eduplatform.api.completions import PHOTO_TYPES, CriterionOut, criteria_out, criteria_texts
 from eduplatform.api.framework import api_route, caller
 from eduplatform.api.pagination import Keyset, fetch_page, page_list, page_of, parse_datetime
 from eduplatform.api.problems import ApiProblem
@@ -175,7 +175,7 @@ def _sample_out(db, sample):
         hours=detail.hours,
         note=detail.note,
         evidence=f"/api/v1/quality/samples/{sample.id}/evidence" if detail.has_photo else None,
-        criteria=criteria_out(detail.unit, detail.ticks, lang),
+        criteria=criteria_out(criteria_texts(detail.unit, lang), detail.ticks),
         teacher_feedback=detail.teacher_feedback,
         dispute=DisputeOut(reason=detail.dispute_reason, created_at=detail.dispute.created_at)
         if detail.dispute
