@@ -384,6 +384,26 @@ def _queue_statements(scoped, by_cohort, by_module, by_student, by_ids):
     return count, page
 
 
+def oldest_waiting(session, *, school_ids=None, cohort_id=None, module_id=None, student_id=None):
+    """The id of the oldest record awaiting review in these schools (None: all) within the
+    filters, or None: where a teacher goes after a decision. One statement (the queue's page
+    of one, without its count or its units)."""
+    _count, listing = _queue_statements(
+        school_ids is not None, bool(cohort_id), bool(module_id), bool(student_id), False
+    )
+    params = {
+        "status": CompletionStatus.SUBMITTED,
+        "school_ids": sorted(school_ids or ()),
+        "cohort_id": cohort_id,
+        "module_id": module_id,
+        "student_id": student_id,
+        "offset": 0,
+        "limit": 1,
+    }
+    row = session.exec(listing, params=params).first()
+    return row[0].id if row is not None else None
+
+
 def review_queue(
     session,
     *,

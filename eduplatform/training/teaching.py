@@ -228,12 +228,10 @@ def _decide(db, form, completion, unit, student):
 def _next_to_review(db, filters):
     """The oldest record still waiting (within the queue's filters), or the queue when none is
     left: a teacher going through the morning's photos goes from one to the next."""
-    rows, _total = service.review_queue(
-        db, school_ids=school_scope(current_user), per_page=1, **filters
-    )
+    oldest = service.oldest_waiting(db, school_ids=school_scope(current_user), **filters)
     args = _filter_args(filters)
-    if rows:
-        return url_for("teaching.review", completion_id=rows[0].completion.id, **args)
+    if oldest is not None:
+        return url_for("teaching.review", completion_id=oldest, **args)
     return url_for("teaching.queue", **args)
 
 

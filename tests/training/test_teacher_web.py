@@ -326,3 +326,29 @@ def test_bulk_approval_reads_the_teachers_schools_once_for_all_records(
     assert responses[0].status_code == 302
     assert [_status(db, record) for record in records] == ["verified", "verified"]
     assert len(_from(seen, "school_membership")) == 1
+
+
+def test_after_a_decision_the_next_record_is_found_in_one_statement_within_the_filter(
+    app, client, login, training, log
+):
+    """The next record is the oldest waiting within the queue's filter (here: the classmate's),
+    found without counting the queue or reading units."""
+    mine = log("EV-101-U1")
+    log("EV-102-U1")  # older than the classmate's, but outside the filter below
+    theirs = log("EV-101-U1", student=training.classmate)
+    login(training.teacher)
+    responses = []
+    seen = _statements(
+        app,
+        lambda: responses.append(
+            client.post(
+                f"/training/completions/{mine.id}?student={training.classmate.id}",
+                data={"decision": "approve", "criteria": "1"},
+            )
+        ),
+    )
+    location = responses[0].headers["Location"]
+    assert f"/training/completions/{theirs.id}?" in location
+    assert f"student={training.classmate.id}" in location
+    queue = [s for s in seen if re.search(r'FROM unit_completion JOIN "?user"? ON', s)]
+    assert len(queue) == 1 and "count(*)" not in queue[0] and "LIMIT" in queue[0]
