@@ -7,6 +7,7 @@ from sqlmodel import func, select
 from eduplatform.audit.models import AuditEvent
 from eduplatform.training.models import UnitCompletion
 from tests.api.conftest import TODAY, jpeg_bytes, problem
+from tests.sql import recorded
 
 TICKED = {"criteria_met": [1]}  # the fixture's units have one assessment criterion
 
@@ -358,23 +359,10 @@ def test_the_openapi_document_describes_the_idempotency_key(client):
 def test_a_page_of_records_reads_its_units_in_one_statement(app, api, world, logged):
     """The units of a page come with what the records show of them (code, title, criteria)
     in one statement, not one more statement per unit."""
-    from sqlalchemy import event
-
-    from eduplatform.db import get_engine
-
     logged("EV-101-U1")
     logged("EV-101-U1", student=world.classmate)
-    seen = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    engine = get_engine(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with recorded(app) as seen:
         response = api("GET", "/completions?status=all", world.teacher)
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     items = response.get_json()["items"]
     assert len(items) == 2 and all(item["criteria"] for item in items)
-    assert len([s for s in seen if s.startswith("SELECT unit.")]) == 1
+    assert len([s for s in seen.selects() if s.startswith("SELECT unit.")]) == 1

@@ -12,6 +12,7 @@ from eduplatform.curriculum.models import ModuleVersion, Unit
 from eduplatform.people.models import Cohort
 from eduplatform.training import progress
 from tests.conftest import PASSWORD
+from tests.sql import recorded
 
 
 @pytest.fixture
@@ -266,29 +267,12 @@ def test_the_kept_rows_and_cards_stay_within_their_budget_and_pages_stay_right(
 def test_certificates_are_read_once_a_module_is_complete(app, home, training, verified):
     """A certificate needs every unit of its version verified (and a verification is final):
     until one of the class's versions is complete the home does not look for certificates."""
-    from sqlalchemy import event
-
-    from eduplatform.db import get_engine
-
-    seen = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    def certificate_reads():
-        return [s for s in seen if s.startswith("SELECT") and " FROM certificate " in s + " "]
-
-    engine = get_engine(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        verified("EV-101-U1")
-        seen.clear()
+    verified("EV-101-U1")
+    with recorded(app) as seen:
         assert "Your certificate" not in home(training.student)
-        assert certificate_reads() == []
-        verified("EV-101-U2")
-        seen.clear()
+    assert seen.selects("certificate") == []
+    verified("EV-101-U2")
+    with recorded(app) as seen:
         page = home(training.student)
-        assert len(certificate_reads()) == 1
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
+    assert len(seen.selects("certificate")) == 1
     assert "Module complete." in _card(page, "EV-101") and "Your certificate" in page

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from eduplatform.audit.models import AuditEvent
 from eduplatform.training.models import Certificate, UnitCompletion
+from tests.sql import recorded
 
 
 def _status(db, completion):
@@ -235,24 +236,11 @@ def test_the_queue_names_its_state_in_the_statement_so_postgresql_keeps_one_plan
     anew on every opening, 1-3 ms each against 0.1 ms to run them. The state is written into
     the statement (always one of the app's own states, never what a request sent), and the
     records of each page come with their units' codes, titles and criteria in one statement."""
-    from sqlalchemy import event
-
-    from eduplatform.db import get_engine
-
     log("EV-101-U1")
     log("EV-102-U1", student=training.classmate)
     login(training.teacher)
-    seen = []
-
-    def remember(_conn, _cursor, statement, parameters, *_args):
-        seen.append((" ".join(statement.split()), parameters))
-
-    engine = get_engine(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with recorded(app) as seen:
         page = client.get("/training/verification?lang=en").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     assert "EV-101-U1" in page and "EV-102-U1" in page
     queue = [(s, p) for s, p in seen if "FROM unit_completion JOIN" in s]
     assert len(queue) == 2  # the number of records, and the page
@@ -263,30 +251,6 @@ def test_the_queue_names_its_state_in_the_statement_so_postgresql_keeps_one_plan
     assert not [s for s, _p in seen if s.startswith("SELECT unit.criteria")]
 
 
-def _statements(app, run):
-    """The SELECT statements `run()` sends, each on one line."""
-    from sqlalchemy import event
-
-    from eduplatform.db import get_engine
-
-    seen = []
-
-    def remember(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    engine = get_engine(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-    return [s for s in seen if s.startswith("SELECT")]
-
-
-def _from(statements, table):
-    return [s for s in statements if re.search(rf'FROM "?{table}"? (WHERE|JOIN)', s)]
-
-
 def test_the_review_page_reads_the_class_the_student_and_the_teachers_schools_once(
     app, client, login, training, log
 ):
@@ -295,13 +259,12 @@ def test_the_review_page_reads_the_class_the_student_and_the_teachers_schools_on
     request."""
     completion = log("EV-101-U1")
     login(training.teacher)
-    path = f"/training/completions/{completion.id}?lang=en"
-    pages = []
-    seen = _statements(app, lambda: pages.append(client.get(path)))
-    assert pages[0].status_code == 200 and "Siti Rahayu" in pages[0].get_data(as_text=True)
-    assert len(_from(seen, "cohort")) == 1
-    assert len(_from(seen, "user")) == 1
-    assert len(_from(seen, "school_membership")) == 1
+    with recorded(app) as seen:
+        page = client.get(f"/training/completions/{completion.id}?lang=en")
+    assert page.status_code == 200 and "Siti Rahayu" in page.get_data(as_text=True)
+    assert len(seen.selects("cohort")) == 1
+    assert len(seen.selects("user")) == 1
+    assert len(seen.selects("school_membership")) == 1
 
 
 def test_bulk_approval_reads_the_teachers_schools_once_for_all_records(
@@ -309,23 +272,12 @@ def test_bulk_approval_reads_the_teachers_schools_once_for_all_records(
 ):
     records = [log("EV-101-U1"), log("EV-101-U1", student=training.classmate)]
     login(training.teacher)
-    responses = []
-    seen = _statements(
-        app,
-        lambda: responses.append(
-            client.post(
-                "/training/verification/approve",
-                data={
-                    "completion": [r.id for r in records],
-                    "confirm": "1",
-                    "criteria_checked": "y",
-                },
-            )
-        ),
-    )
-    assert responses[0].status_code == 302
+    chosen = {"completion": [r.id for r in records], "confirm": "1", "criteria_checked": "y"}
+    with recorded(app) as seen:
+        response = client.post("/training/verification/approve", data=chosen)
+    assert response.status_code == 302
     assert [_status(db, record) for record in records] == ["verified", "verified"]
-    assert len(_from(seen, "school_membership")) == 1
+    assert len(seen.selects("school_membership")) == 1
 
 
 def test_after_a_decision_the_next_record_is_found_in_one_statement_within_the_filter(
@@ -337,18 +289,13 @@ def test_after_a_decision_the_next_record_is_found_in_one_statement_within_the_f
     log("EV-102-U1")  # older than the classmate's, but outside the filter below
     theirs = log("EV-101-U1", student=training.classmate)
     login(training.teacher)
-    responses = []
-    seen = _statements(
-        app,
-        lambda: responses.append(
-            client.post(
-                f"/training/completions/{mine.id}?student={training.classmate.id}",
-                data={"decision": "approve", "criteria": "1"},
-            )
-        ),
-    )
-    location = responses[0].headers["Location"]
+    with recorded(app) as seen:
+        response = client.post(
+            f"/training/completions/{mine.id}?student={training.classmate.id}",
+            data={"decision": "approve", "criteria": "1"},
+        )
+    location = response.headers["Location"]
     assert f"/training/completions/{theirs.id}?" in location
     assert f"student={training.classmate.id}" in location
-    queue = [s for s in seen if re.search(r'FROM unit_completion JOIN "?user"? ON', s)]
+    queue = [s for s in seen.selects() if re.search(r'FROM unit_completion JOIN "?user"? ON', s)]
     assert len(queue) == 1 and "count(*)" not in queue[0] and "LIMIT" in queue[0]
