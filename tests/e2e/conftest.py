@@ -140,6 +140,12 @@ def live_server(app):
     yield url
     server.shutdown()
     thread.join(timeout=5)
+    # Requests still being answered finish before the app's engine is disposed: a request thread
+    # cut off mid-answer leaves its database connection to the garbage collector. The browser's
+    # contexts are closed by then (`page` is torn down first), so no keep-alive holds a thread.
+    for request_thread in list(getattr(server, "_threads", None) or ()):
+        request_thread.join(timeout=5)
+    server.server_close()
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -182,15 +188,21 @@ def t(request):
 
 
 @pytest.fixture
-def page(browser, viewport, request):
+def page(browser, viewport, live_server, request):
     """A fresh browser page (its own cookies) at phone and at desktop width, in the test's
-    language (Indonesian unless the test asks for `lang`)."""
+    language (Indonesian unless the test asks for `lang`).
+
+    It asks for `live_server` so that it is torn down first: every context the test opened (this
+    page's and any other person's) is closed while the server still answers, and no request of
+    theirs is cut off when the server and the app's engine go.
+    """
     locale = BROWSER_LOCALES[page_language(request)]
     context = browser.new_context(viewport=viewport, locale=locale)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    context.close()
+    for opened in list(browser.contexts):
+        opened.close()
 
 
 @pytest.fixture
