@@ -53,7 +53,9 @@ class LockReason(StrEnum):
 class UnitProgress:
     unit: Unit
     state: UnitState
-    completion: UnitCompletion | None = None  # the verified, pending or latest record
+    # The verified, pending or latest record: a row of unit_completion (its fields by name, as
+    # on UnitCompletion), read only.
+    completion: UnitCompletion | None = None
     missing: list[Unit] = field(default_factory=list)  # what must be verified first
     reason: LockReason | None = None
 
@@ -347,23 +349,28 @@ def _prerequisites(session, unit_ids):
     return found
 
 
+# Records read to tell states are only read, never changed: they come as rows of the table
+# (each field by its name, as on the model), not as objects the session tracks. Building an
+# object for each of a student's tens of records cost more than the statement's round trip
+# (every home and every log form reads them all).
+RECORD = UnitCompletion.__table__
 # Built once: building a statement costs about as much as running it (every student home).
 COMPLETIONS = (
-    select(UnitCompletion)
+    select(RECORD)
     .where(
-        col(UnitCompletion.student_id).in_(bindparam("student_ids", expanding=True)),
-        col(UnitCompletion.unit_id).in_(bindparam("unit_ids", expanding=True)),
+        RECORD.c.student_id.in_(bindparam("student_ids", expanding=True)),
+        RECORD.c.unit_id.in_(bindparam("unit_ids", expanding=True)),
     )
-    .order_by(UnitCompletion.created_at, UnitCompletion.id)
+    .order_by(RECORD.c.created_at, RECORD.c.id)
 )
 # One student's records, all of them (tens; a few hundred after four years), found through the
 # index that starts with the student; the units asked for are picked in Python. Naming every
 # unit of the class in the statement (a hundred parameters) cost more than the statement itself,
 # and on PostgreSQL more than its round trip, to render and send on each home and log form.
 STUDENT_COMPLETIONS = (
-    select(UnitCompletion)
-    .where(UnitCompletion.student_id == bindparam("student_id"))
-    .order_by(UnitCompletion.created_at, UnitCompletion.id)
+    select(RECORD)
+    .where(RECORD.c.student_id == bindparam("student_id"))
+    .order_by(RECORD.c.created_at, RECORD.c.id)
 )
 VALID_CERTIFICATES = select(Certificate).where(
     Certificate.student_id == bindparam("student_id"), col(Certificate.revoked_at).is_(None)
@@ -378,11 +385,11 @@ def _completions(session, student_ids, unit_ids):
     if len(student_ids) == 1:
         (student_id,) = student_ids
         wanted = set(unit_ids)
-        rows = session.exec(STUDENT_COMPLETIONS, params={"student_id": student_id}).all()
+        rows = session.execute(STUDENT_COMPLETIONS, {"student_id": student_id}).all()
         rows = [row for row in rows if row.unit_id in wanted]
     else:
-        rows = session.exec(
-            COMPLETIONS, params={"student_ids": list(student_ids), "unit_ids": list(unit_ids)}
+        rows = session.execute(
+            COMPLETIONS, {"student_ids": list(student_ids), "unit_ids": list(unit_ids)}
         ).all()
     for row in rows:
         found[row.student_id][row.unit_id].append(row)

@@ -276,3 +276,25 @@ def test_certificates_are_read_once_a_module_is_complete(app, home, training, ve
         page = home(training.student)
     assert len(seen.selects("certificate")) == 1
     assert "Module complete." in _card(page, "EV-101") and "Your certificate" in page
+
+
+def test_a_students_records_are_read_as_rows_the_session_does_not_track(
+    app, session, training, verified, log
+):
+    """The states come from the student's records read as plain rows (each field by its name):
+    no object per record is built and tracked, and every field a page shows is there."""
+    from eduplatform.training import service
+    from eduplatform.training.models import UnitCompletion
+
+    verified("EV-101-U1")
+    log("EV-101-U2")
+    session.expunge_all()
+    cohort = service.student_cohort(session, training.student)[1]
+    modules = service.student_progress(session, student_id=training.student.id, cohort=cohort)
+    states = {u.unit.code: u for m in modules for u in m.units}
+    assert states["EV-101-U1"].state == progress.UnitState.VERIFIED
+    assert states["EV-101-U2"].state == progress.UnitState.SUBMITTED
+    record = states["EV-101-U2"].completion
+    assert record.status == "submitted" and record.hours > 0 and record.performed_on
+    assert record.student_id == training.student.id
+    assert not [o for o in session.identity_map.values() if isinstance(o, UnitCompletion)]
