@@ -23,12 +23,22 @@ def gunicorn_command(*, bind, workers, threads, timeout):
     ]  # fmt: skip
 
 
+# glibc hands out blocks of 128 KB and more with mmap (and gives them back when freed) only
+# until the first such block is freed: then it raises that bar to the block's size, up to 32 MB.
+# After one photo a worker's large buffers (an upload, a decoded picture: 4 to 9 MB each) come
+# from its heap, which rarely shrinks. A fixed bar keeps them out of it: a worker settled about
+# 8 MB lower after a day's mix of pages and photos (153 -> 145 MB). Ignored by other C libraries.
+MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=131072"
+
+
 def serve_environment(metrics_dir):
     env = dict(os.environ)
     env.setdefault("EDUPLATFORM_ENV", "production")
     env.setdefault("EDUPLATFORM_LOG_FORMAT", "json")
     # An operator (or a test running two servers on one host) may choose the directory.
     env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    # An operator's own tunables win.
+    env.setdefault("GLIBC_TUNABLES", MALLOC_TUNABLES)
     return env
 
 

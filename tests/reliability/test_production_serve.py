@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
+from eduplatform.ops.serve import MALLOC_TUNABLES, serve_environment
 from eduplatform.people.models import Organization, User
 from tests.reliability.server import (
     Server,
@@ -97,6 +99,17 @@ def test_health_readiness_and_liveness(production):
     assert ready.json()["database"] == "ok" and ready.json()["schema"] == "ok"
     assert fresh_connection_get(server, "/healthz/live").json() == {"status": "ok"}
     assert len(server.worker_pids()) == 3
+
+
+def test_workers_keep_large_buffers_out_of_their_heaps(production, monkeypatch, tmp_path):
+    """glibc's bar for blocks given back to the system when freed stays fixed in every worker
+    (see ops/serve.py), unless the operator set tunables of their own."""
+    server, _engine = production
+    for pid in server.worker_pids():
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert f"GLIBC_TUNABLES={MALLOC_TUNABLES}".encode() in environment
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
+    assert serve_environment(tmp_path)["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2"
 
 
 def at_once(calls, threads=6):
