@@ -143,8 +143,9 @@ def live_server(app):
     # Requests still being answered finish before the app's engine is disposed: a request thread
     # cut off mid-answer leaves its database connection to the garbage collector. The browser's
     # contexts are closed by then (`page` is torn down first), so no keep-alive holds a thread.
-    for request_thread in list(getattr(server, "_threads", None) or ()):
+    for request_thread in list(getattr(server, "_threads", None) or ()):  # socketserver's
         request_thread.join(timeout=5)
+    server.block_on_close = False  # joined above, each for 5 s at most: never wait longer
     server.server_close()
 
 

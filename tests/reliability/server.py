@@ -24,6 +24,8 @@ from sqlmodel import SQLModel
 
 from eduplatform.db import make_engine, migration_connection
 
+ROOT = Path(__file__).resolve().parents[2]
+
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_DB = 12
@@ -76,6 +78,23 @@ def served_database_url(backend, tmp_dir, label):
     base = make_url(suite if suite.startswith("postgresql") else DEFAULT_SERVER_PG)
     name = f"{base.database}{SERVED_MARK}{os.getpid()}_{label}"
     return base.set(database=name).render_as_string(False)
+
+
+def run_on_a_database_of_its_own(tmp_dir, label, module, *arguments, timeout=300):
+    """`python -m <module> --database-url <a database of its own> <arguments>` from the
+    project's root, on the suite's database kind; the PostgreSQL database is dropped after.
+    Returns the finished process (its output captured as text)."""
+    suite = os.environ.get("EDUPLATFORM_TEST_DATABASE_URL", "")
+    backend = "postgresql" if suite.startswith("postgresql") else "sqlite"
+    url = served_database_url(backend, tmp_dir, label)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", module, "--database-url", url, *arguments],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+    finally:
+        if backend == "postgresql":
+            drop_database(make_engine(url))
 
 
 def _admin_engine(url):
