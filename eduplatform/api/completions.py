@@ -33,7 +33,7 @@ from eduplatform.i18n import current_language
 from eduplatform.people.models import Cohort, Role, User
 from eduplatform.training import service as training
 from eduplatform.training.models import CompletionStatus, UnitCompletion
-from eduplatform.training.progress import unit_context, units_with_modules
+from eduplatform.training.progress import RECORD, unit_context, units_with_modules
 
 TAG = "Completions"
 SEERS = (Role.STUDENT, Role.TEACHER, Role.OFFICE, Role.ADMIN)
@@ -188,13 +188,20 @@ def list_completions(query):
     oldest first."""
     db = get_session()
     user = caller()
+    # The records, their students' names and classes as plain rows: the page only reads them
+    # (a page of fifty as tracked objects cost about a fifth of its time to load).
     rows_query = (
-        select(UnitCompletion, User, Cohort)
-        .join(User, col(User.id) == UnitCompletion.student_id)
-        .join(Cohort, col(Cohort.id) == UnitCompletion.cohort_id)
+        select(
+            RECORD,
+            col(User.full_name).label("student_name"),
+            col(Cohort.name).label("cohort_name"),
+            col(Cohort.academic_year).label("cohort_year"),
+        )
+        .join(User, col(User.id) == RECORD.c.student_id)
+        .join(Cohort, col(Cohort.id) == RECORD.c.cohort_id)
     )
     if user.role == Role.STUDENT:
-        rows_query = rows_query.where(UnitCompletion.student_id == user.id)
+        rows_query = rows_query.where(RECORD.c.student_id == user.id)
     else:
         rows_query = rows_query.where(in_scope(user, Cohort.school_id))
         if user.role == Role.TEACHER:  # as can_see_completion: not a student who moved away
@@ -203,37 +210,42 @@ def list_completions(query):
         StatusFilter.ALL if user.role == Role.STUDENT else CompletionStatus.SUBMITTED
     )
     if status != StatusFilter.ALL:
-        rows_query = rows_query.where(UnitCompletion.status == status)
+        rows_query = rows_query.where(RECORD.c.status == status)
     if query.cohort:  # 404 when unknown or not the caller's
         cohort = scope.load("cohort", query.cohort, source="query", name="cohort")
-        rows_query = rows_query.where(UnitCompletion.cohort_id == cohort.id)
-    keyset = Keyset(col(UnitCompletion.created_at), col(UnitCompletion.id), parse=parse_datetime)
+        rows_query = rows_query.where(RECORD.c.cohort_id == cohort.id)
+    keyset = Keyset(RECORD.c.created_at, RECORD.c.id, parse=parse_datetime)
     rows, next_cursor = fetch_page(
-        db, rows_query, keyset, query, key=lambda row: (row[0].created_at, row[0].id)
+        db, rows_query, keyset, query, key=lambda row: (row.created_at, row.id)
     )
-    reviewer_ids = {row[0].reviewer_id for row in rows if row[0].reviewer_id}
-    reviewers = (
-        {u.id: u for u in db.exec(select(User).where(col(User.id).in_(reviewer_ids)))}
-        if reviewer_ids
-        else {}
-    )
-    units = units_with_modules(db, {row[0].unit_id for row in rows})
+    reviewer_ids = {row.reviewer_id for row in rows if row.reviewer_id}
+    reviewers = {
+        person.id: PersonRef(id=person.id, full_name=person.full_name)
+        for person in (
+            db.execute(
+                select(col(User.id), col(User.full_name)).where(col(User.id).in_(reviewer_ids))
+            )
+            if reviewer_ids
+            else ()
+        )
+    }
+    units = units_with_modules(db, {row.unit_id for row in rows})
     lang = current_language()
-    ticks = training.criteria_ticks(db, [row[0].id for row in rows])
+    ticks = training.criteria_ticks(db, [row.id for row in rows])
     texts = {unit_id: unit_texts(unit, lang) for unit_id, (unit, _module) in units.items()}
     return CompletionPage(
         items=[
             completion_out(
-                c,
-                *units[c.unit_id],
-                student,
-                cohort,
-                reviewers.get(c.reviewer_id),
+                row,
+                *units[row.unit_id],
+                PersonRef(id=row.student_id, full_name=row.student_name),
+                CohortBrief(id=row.cohort_id, name=row.cohort_name, academic_year=row.cohort_year),
+                reviewers.get(row.reviewer_id),
                 lang,
-                ticks.get(c.id),
-                texts[c.unit_id],
+                ticks.get(row.id),
+                texts[row.unit_id],
             )
-            for c, student, cohort in rows
+            for row in rows
         ],
         next=next_cursor,
     )

@@ -366,3 +366,33 @@ def test_a_page_of_records_reads_its_units_in_one_statement(app, api, world, log
     items = response.get_json()["items"]
     assert len(items) == 2 and all(item["criteria"] for item in items)
     assert len([s for s in seen.selects() if s.startswith("SELECT unit.")]) == 1
+
+
+def test_a_page_of_records_is_read_as_rows_not_tracked_objects(api, world, logged):
+    """A page only reads its records: they come as rows with their students' names and
+    classes (no object per record, student and class built and tracked), and every field the
+    page shows is there, the reviewer's name included."""
+    from sqlalchemy import event
+
+    completion = logged("EV-101-U1")
+    logged("EV-101-U1", student=world.classmate)
+    approved = api("POST", f"/completions/{completion.id}/approve", world.teacher, json=TICKED)
+    assert approved.status_code == 200
+    loaded = []
+
+    def seen(target, _context):
+        loaded.append(target)
+
+    event.listen(UnitCompletion, "load", seen)
+    try:
+        items = api("GET", "/completions?status=all", world.teacher).get_json()["items"]
+    finally:
+        event.remove(UnitCompletion, "load", seen)
+    assert loaded == []
+    verified = next(item for item in items if item["id"] == completion.id)
+    assert verified["status"] == "verified"
+    assert verified["reviewer"] == {"id": world.teacher.id, "full_name": world.teacher.full_name}
+    assert verified["student"] == {"id": world.student.id, "full_name": world.student.full_name}
+    assert verified["cohort"]["id"] == world.cohort.id and verified["cohort"]["name"]
+    assert verified["cohort"]["academic_year"] == world.cohort.academic_year
+    assert {item["student"]["id"] for item in items} == {world.student.id, world.classmate.id}
