@@ -221,6 +221,20 @@ def did_document():
 LEARNER_RECORD_CREDENTIALS = {}
 
 
+def has_learner_record(session, student, locale):
+    """Whether learner_record() gives the student a record (a valid certificate of a module or
+    of another area's), without signing one."""
+    certificate = session.exec(
+        select(Certificate.id)
+        .where(Certificate.student_id == student.id, col(Certificate.revoked_at).is_(None))
+        .limit(1)
+    ).first()
+    return certificate is not None or any(
+        credentials_of(session, student, locale)
+        for credentials_of in LEARNER_RECORD_CREDENTIALS.values()
+    )
+
+
 def learner_record(session, student, locale):
     """The student's signed ClrCredential in both forms, or None without a valid credential."""
     certificates = session.exec(

@@ -361,4 +361,5 @@ def passport_settings():
         form=form,
         needs_consent=service.needs_consent(current_user, today),
         has_consent=service.has_consent(passport),
+        has_learner_record=credentials.has_learner_record(db, current_user, current_language()),
     ), (422 if form.errors or form.form_errors else 200)

@@ -106,5 +106,20 @@ def test_the_record_is_also_a_vc_jwt_and_public_only_with_the_passport(
 
 
 def test_no_record_before_the_first_certificate(client, login, training):
+    """Before the first certificate there is nothing to download, and the passport's settings
+    offer no link to it (only the note saying when it comes), in no language."""
     login(training.student)
     assert client.get("/passport/clr").status_code == 404
+    page = client.get("/passport/settings").get_data(as_text=True)
+    assert "/passport/clr" not in page
+    assert "Tersedia setelah Anda memiliki sertifikat." in page
+
+
+def test_the_settings_link_the_record_once_there_is_a_certificate(client, login, training, issued):
+    issued("EV-101-U1", "EV-101-U2")
+    login(training.student)
+    page = client.get("/passport/settings").get_data(as_text=True)
+    for lang in ("id", "en", "zh"):
+        link = f"/passport/clr?lang={lang}"
+        assert link in page
+        assert client.get(link).status_code == 200
