@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from eduplatform.i18n import translated
+from eduplatform.i18n import org_name, translated
 from eduplatform.pdf import fonts, pdfa
 
 BRAND = HexColor("#0b6e4f")
@@ -95,8 +95,10 @@ def certificate_pdf(view, *, verify_url, locale, credential, signed_credential):
     )
 
     facts = [
-        (_("Issued by"), view.school.name),
-        (_("Partner university"), view.partner.name if view.partner else "—"),
+        # As the certificate's web page names them: in the certificate's language where the
+        # organization has a name in it.
+        (_("Issued by"), org_name(view.school, locale)),
+        (_("Partner university"), org_name(view.partner, locale) if view.partner else "—"),
         (_("Date of issue"), format_date(view.certificate.issued_at, "long")),
         (_("Verification code"), view.code),
     ]

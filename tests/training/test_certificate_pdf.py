@@ -186,3 +186,21 @@ def test_certificate_carries_its_credential_as_associated_files(client, certific
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     assert {k: v for k, v in claims.items() if k not in JWT_CLAIMS} == unsigned
     assert reader.attachments.keys() == specs.keys()  # what a PDF library lists
+
+
+def test_the_pdf_names_the_university_in_its_language_as_the_web_page_does(
+    certificate_pdf, session, training, tmp_path
+):
+    """An organization's name in the certificate's language where it has one (the university's
+    Chinese name on a Chinese certificate), else its official name, as on the verify page."""
+    university = session.merge(training.university)
+    university.name_translations = {"zh": "西安合作汽车大学"}
+    session.add(university)
+    session.commit()
+    shown = {}
+    for lang in ("zh", "en"):
+        document = tmp_path / f"certificate-{lang}.pdf"
+        document.write_bytes(certificate_pdf(lang))
+        shown[lang] = poppler.run("pdftotext", "-layout", str(document), "-")
+    assert "西安合作汽车大学" in shown["zh"] and "Xi'an Partner" not in shown["zh"]
+    assert "Xi'an Partner Automotive University" in shown["en"]
