@@ -255,7 +255,8 @@ def report():
         return refused_page
     filters, dashboard, tables, school_page = found
     now = periods.local_now()
-    notes = "; ".join(sorted({str(t.note) for t in tables if t.note}))
+    # Each note is a sentence of its own (it ends with its full stop).
+    notes = " ".join(sorted({str(t.note) for t in tables if t.note}))
     title = _("Dashboard")
     if school_page:
         title = f"{filters.school.name} · {title}"

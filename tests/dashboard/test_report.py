@@ -121,3 +121,14 @@ def test_only_dashboard_viewers_get_the_report(client, login, scenario):
     assert client.get("/dashboard/report.pdf").status_code in (302, 401)
     login(scenario.students[0])
     assert client.get("/dashboard/report.pdf").status_code == 403
+
+
+def test_the_tables_notes_read_as_sentences(client, login, scenario):
+    """With one school chosen two tables carry a note (the schools compared, the classes): the
+    about section gives each as its sentence, not glued with a semicolon after its full stop."""
+    login(scenario.office)
+    query = f"lang=en&year={THIS_YEAR}&school={scenario.school.id}"
+    content = flat(report_text(client.get(f"/dashboard/report.pdf?{query}")))
+    assert "Only the chosen school is shown" in content
+    assert "Students of the classes of" in content
+    assert ".;" not in content
