@@ -187,18 +187,31 @@ def sheet_titles(tables, taken=()):
     """Sheet names from the tables' titles: no []:*?/\\, at most 31 characters, each unique.
 
     Excel compares sheet names without case, keeps "History" for itself and refuses a name that
-    starts or ends with an apostrophe; a repeated name gets " (2)", " (3)"... within the 31.
+    starts or ends with an apostrophe; a repeated name gets " (2)", " (3)"... within the 31. A
+    longer title is cut after a whole word, with an ellipsis ("Exchange activities by kind…").
     """
     used = {name.casefold() for name in (*taken, "History")}
     titles = []
     for table in tables:
         text = " ".join(SHEET_FORBIDDEN.sub(" ", str(table.title)).split()).strip("'")
-        base = text[:SHEET_TITLE_LENGTH].rstrip(" '") or str(table.name)[:SHEET_TITLE_LENGTH]
+        base = _shortened(text, SHEET_TITLE_LENGTH) or str(table.name)[:SHEET_TITLE_LENGTH]
         title, number = base, 1
         while title.casefold() in used:
             number += 1
             suffix = f" ({number})"
-            title = base[: SHEET_TITLE_LENGTH - len(suffix)].rstrip(" '") + suffix
+            title = _shortened(base, SHEET_TITLE_LENGTH - len(suffix)) + suffix
         used.add(title.casefold())
         titles.append(title)
     return titles
+
+
+def _shortened(text, limit):
+    """`text` in at most `limit` characters: whole, or cut after its last whole word that fits
+    (anywhere, in a text without spaces) with an ellipsis; no apostrophe or space at its end."""
+    text = text.rstrip(" '")
+    if len(text) <= limit:
+        return text
+    kept = text[:limit]  # the ellipsis takes the place of the character after the cut
+    cut = kept.rfind(" ")
+    kept = kept[:cut] if cut > 0 else kept[: limit - 1]
+    return kept.rstrip(" '.,;") + "…"
