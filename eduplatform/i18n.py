@@ -202,8 +202,22 @@ def _cached_decimalformat(number, format=None):
         return flask_babel.format_decimal(number, format)
 
 
+def moment_format(value):
+    """A moment as pages show it beside dates: the date as `dateformat("medium")` writes it
+    and the time without seconds ("6 Des 2026 23.51", "Dec 6, 2026, 11:51 PM",
+    "2026年12月6日 23:51"), in the reader's time zone, joined as the language joins them."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    joined = str(locale.datetime_formats["medium"])
+    day = flask_babel.format_date(value, "medium")
+    time = flask_babel.format_time(value, "short")
+    return joined.replace("{1}", day).replace("{0}", time)
+
+
 def install_cached_formats(app):
     app.jinja_env.filters["dateformat"] = _cached_dateformat
+    app.jinja_env.filters["momentformat"] = moment_format
     app.jinja_env.filters["decimalformat"] = _cached_decimalformat
 
 

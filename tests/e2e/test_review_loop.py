@@ -95,7 +95,13 @@ def test_teacher_reviews_the_queue_one_record_after_another(
     reason = page.get_by_label(t("Reason to approve anyway"))
     assert reason.evaluate("el => el === document.activeElement")
     assert "Agus Pratama" in page.locator(".review-who").inner_text()  # still on the record
+    needed = page.locator("#override-reason-needed")
+    expect(needed).to_have_text(
+        t("Write why you approve it although not every criterion is ticked, or tick them.")
+    )
+    assert "override-reason-needed" in reason.get_attribute("aria-describedby")
     reason.fill("Shown to me at the bench; the photo misses the tag.")
+    expect(needed).to_be_hidden()
     anyway.click()
     page.get_by_text(
         t("%(unit)s of %(name)s verified.", unit="EV-101-U1", name="Agus Pratama")

@@ -90,6 +90,27 @@ def test_the_review_page_lists_the_criteria_to_tick_and_the_count_left(
     assert 'value="approve"' in page and 'value="reject"' in page
 
 
+def test_the_review_page_gives_moments_as_it_gives_dates(client, login, training, log):
+    """When the record was logged: the date as the page writes its other dates, with the time
+    without seconds, in the reader's time zone (not the short all-numbers form)."""
+    from babel.dates import format_date, format_time
+
+    from eduplatform.dashboard.periods import reporting_zone
+
+    completion = log("EV-101-U1")
+    login(training.teacher)
+    logged = completion.created_at.astimezone(reporting_zone())
+    expected = {
+        "en": f"{format_date(logged, 'medium', locale='en')}, "
+        f"{format_time(logged, 'short', locale='en')}",
+        "id": f"{format_date(logged, 'medium', locale='id')} "
+        f"{format_time(logged, 'short', locale='id')}",
+    }
+    for lang, moment in expected.items():
+        page = client.get(f"/training/completions/{completion.id}?lang={lang}")
+        assert moment in page.get_data(as_text=True), (lang, moment)
+
+
 def test_approving_without_every_criterion_or_a_reason_changes_nothing(
     client, db, login, training, log
 ):

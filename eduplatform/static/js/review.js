@@ -32,10 +32,33 @@
   boxes.forEach(function (box) { box.addEventListener("change", update); });
   if (total) update();
 
+  // Said under the reason field when "Approve anyway" is pressed without one.
+  var hint = null;
+
+  function needReason() {
+    if (!hint) {
+      hint = document.createElement("p");
+      hint.className = "error";
+      hint.id = "override-reason-needed";
+      hint.setAttribute("role", "alert");
+      reason.insertAdjacentElement("afterend", hint);
+      var described = reason.getAttribute("aria-describedby");
+      reason.setAttribute("aria-describedby", (described ? described + " " : "") + hint.id);
+    }
+    hint.textContent = form.getAttribute("data-reason-needed");
+    hint.hidden = false;
+  }
+
   verify.addEventListener("click", function (event) {
     if (!total || ticked() === total || !reason || reason.value.trim()) return;
     event.preventDefault();
     if (override) override.open = true;
+    needReason();
     reason.focus();
   });
+  if (reason) {
+    reason.addEventListener("input", function () {
+      if (hint) hint.hidden = Boolean(reason.value.trim());
+    });
+  }
 })();
