@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import col, func, select, update
 
 from eduplatform.audit.service import record_event
+from eduplatform.auth.access import in_scope, sees_school
 from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Conflict, Invalid
@@ -283,9 +284,17 @@ def submit_review(session, *, actor, sample, agrees, rating, feedback):
 
 
 def action_for_teacher(session, actor, action_id):
-    """The teacher's own action, or None (the caller answers 404)."""
+    """The teacher's own action about a decision at one of their schools, or None (the caller
+    answers 404): a teacher who moved to another school no longer sees the old one's students."""
     action = session.get(QualityAction, action_id)
-    return action if action is not None and action.owner_id == actor.id else None
+    if action is None or action.owner_id != actor.id:
+        return None
+    school_id = session.exec(
+        select(QualitySample.school_id)
+        .join(QualityReview, col(QualityReview.sample_id) == QualitySample.id)
+        .where(QualityReview.id == action.review_id)
+    ).first()
+    return action if sees_school(actor, school_id) else None
 
 
 def answer_action(session, *, actor, action, response):
@@ -354,6 +363,8 @@ def teacher_samples(session, *, actor):
         .where(
             QualitySample.teacher_id == actor.id,
             QualitySample.status != SampleStatus.NOT_SELECTED,
+            # Decisions made at a school the teacher has since left stay with that school.
+            in_scope(actor, QualitySample.school_id),
         )
         .order_by(col(QualitySample.verified_at).desc(), col(QualitySample.id).desc())
     ).all()

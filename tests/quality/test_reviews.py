@@ -278,3 +278,39 @@ def test_the_teacher_answers_the_action_and_others_cannot_see_it(client, login, 
     assert db.get(UnitCompletion, sample.completion_id).status == "verified"
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "quality.action_answered")).one()
     assert event.actor_id == training.teacher.id
+
+
+def test_a_teacher_who_moved_school_no_longer_sees_the_old_schools_samples(
+    client, login, db, quality, training, sampled
+):
+    """His sampled decisions and the actions about them name the old school's students: once he
+    teaches at another school they stay with that school (404, not listed), on the page and in
+    the API, as every other record of its students."""
+    sample = sampled()
+    login(quality.reviewer)
+    client.post(f"/quality/samples/{sample.id}",
+                data={"agrees": "no", "rating": "2", "feedback": "Show the tag."})  # fmt: skip
+    action = db.exec(select(QualityAction)).one()
+    client.post("/logout")
+    student = db.get(User, db.get(UnitCompletion, sample.completion_id).student_id)
+    login(training.teacher)
+    assert student.full_name in client.get("/quality/my-samples?lang=en").get_data(as_text=True)
+    assert client.get(f"/quality/actions/{action.id}").status_code == 200
+    client.post("/logout")
+
+    teacher = db.get(User, training.teacher.id)
+    for membership in db.exec(
+        select(SchoolMembership).where(SchoolMembership.user_id == teacher.id)
+    ):
+        db.delete(membership)
+    teacher.organization_id = training.other_school.id
+    db.add(teacher)
+    db.commit()
+
+    login(training.teacher)
+    mine = client.get("/quality/my-samples?lang=en").get_data(as_text=True)
+    assert student.full_name not in mine and "Show the tag." not in mine
+    assert client.get(f"/quality/actions/{action.id}").status_code == 404
+    refused = client.post(f"/quality/actions/{action.id}", data={"response": "Done."})
+    assert refused.status_code == 404
+    assert db.get(QualityAction, action.id).status == "open"
