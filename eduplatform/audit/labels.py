@@ -107,6 +107,8 @@ ACTION_LABELS = {
     "supervisor.added": _l("Company supervisor added"),
     "placement.created": _l("Industry placement planned"),
     "placement.status_changed": _l("Industry placement status changed"),
+    "placement.accompanied": _l("Industry placement taken over by a teacher"),
+    "user.details_changed": _l("Name or email (sign-in) changed"),
     "journal.entry_written": _l("Placement journal entry written"),
     "journal.entry_changed": _l("Placement journal entry changed"),
     "journal.countersigned": _l("Journal entry countersigned"),
@@ -124,6 +126,7 @@ ACTION_LABELS = {
 DETAIL_LABELS = {
     "academic_year": _l("Academic year"),
     "placement_id": _l("Industry placement"),
+    "placements_ids": _l("Industry placements"),
     "company_id": _l("Company"),
     "supervisor_id": _l("Company supervisor"),
     "link_id": _l("Supervisor link"),
@@ -240,6 +243,9 @@ COHORT_KEYS = {
     "without_teacher",
 }
 VERSION_KEYS = {"version_id"}
+
+# The account fields an admin's change names (user.details_changed).
+USER_FIELD_LABELS = {"full_name": _l("Full name"), "email": _l("Email")}
 
 # Coded values shown through the app's existing labels, by action and detail key.
 _ROLE_ACTIONS = {"user.created", "user.role_changed"}
@@ -421,6 +427,8 @@ class Names:
             labels = PARTNERSHIP_STATUS_LABELS
         elif key == "rule" and action.startswith("quality."):
             labels = RULE_LABELS
+        elif key == "changed" and action == "user.details_changed":
+            labels = USER_FIELD_LABELS
         if labels and text in labels:
             return str(labels[text])
         return text

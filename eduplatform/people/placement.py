@@ -5,7 +5,8 @@ change is confirmed, then done in the transaction of the change itself, and audi
   teachers no longer see them in its class or queue.
 - A teacher leaves every school but the new one, and the classes of those schools they teach. A
   second school is added on that school's page instead ("assign an existing teacher"), which
-  ends nothing.
+  ends nothing. Other areas name what else a teacher leaves there (TEACHER_DEPARTURES: the
+  industry placements they accompany).
 - Office staff and authors change organization; nothing else ends.
 
 A role change that takes someone out of the student or teacher role ends the same things.
@@ -81,6 +82,24 @@ def end_teaching(session, teacher, losses):
         session.delete(link)
 
 
+@dataclass(frozen=True)
+class Departure:
+    """What a teacher leaving schools ends in another area, without this module importing it.
+
+    find(session, teacher, school_ids) -> the items it ends there (each with an `id`), named on
+    the confirmation page by `template` (it gets them as `items`); end(session, actor, teacher,
+    items) ends them, without a commit (it goes with the change of the account).
+    """
+
+    find: object
+    end: object
+    template: str
+
+
+# name -> Departure (placements: the placements the teacher accompanies at those schools).
+TEACHER_DEPARTURES = {}
+
+
 @dataclass
 class SchoolChange:
     """What changing a user's school (or school-bound role) ends, named before it is done."""
@@ -93,6 +112,7 @@ class SchoolChange:
     enrollment_cohort: Cohort | None = None
     left_schools: list = field(default_factory=list)  # a teacher's schools that end
     classes: list = field(default_factory=list)  # ClassLoss: the classes that lose the teacher
+    elsewhere: dict = field(default_factory=dict)  # TEACHER_DEPARTURES name -> the items ended
 
     @property
     def moves(self):
@@ -101,7 +121,18 @@ class SchoolChange:
 
     @property
     def ends_something(self):
-        return bool(self.enrollment or self.left_schools or self.classes)
+        return bool(
+            self.enrollment or self.left_schools or self.classes or any(self.elsewhere.values())
+        )
+
+    @property
+    def departures(self):
+        """[(Departure, items)] of what the change ends in other areas, in a stable order."""
+        return [
+            (TEACHER_DEPARTURES[name], items)
+            for name, items in sorted(self.elsewhere.items())
+            if items and name in TEACHER_DEPARTURES
+        ]
 
     @property
     def needs_confirmation(self):
@@ -117,6 +148,10 @@ class SchoolChange:
             str(self.enrollment.id if self.enrollment else ""),
             ",".join(str(s.id) for s in self.left_schools),
             ",".join(str(loss.cohort.id) for loss in self.classes),
+            *(
+                f"{name}:" + ",".join(str(item.id) for item in items)
+                for name, items in sorted(self.elsewhere.items())
+            ),
         ]
         return "/".join(parts)
 
@@ -149,6 +184,10 @@ def school_change(session, *, user, role, organization):
                 .order_by(Organization.name)
             ).all()
         change.classes = class_losses(session, user, left)
+        change.elsewhere = {
+            name: departure.find(session, user, left)
+            for name, departure in TEACHER_DEPARTURES.items()
+        }
     return change
 
 
@@ -162,6 +201,8 @@ def apply_school_change(session, *, actor, change):
     elif change.enrollment is not None:  # no longer a student: they leave the class
         end_enrollment(session, change.enrollment, EnrollmentStatus.WITHDRAWN)
     end_teaching(session, user, change.classes)
+    for departure, items in change.departures:
+        departure.end(session, actor, user, items)
     held = memberships(session, user.id)
     for school in change.left_schools:
         if school.id in held:
@@ -179,6 +220,9 @@ def apply_school_change(session, *, actor, change):
             details["left_school_ids"] = [s.id for s in change.left_schools]
         if change.classes:
             details["cohort_ids"] = [loss.cohort.id for loss in change.classes]
+        for name, items in sorted(change.elsewhere.items()):
+            if items:
+                details[f"{name}_ids"] = [item.id for item in items]
         record_event(
             session, actor=actor, action="user.school_changed", target=user, details=details
         )

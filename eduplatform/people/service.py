@@ -274,7 +274,8 @@ def create_user(
 def update_user(
     session: Session, *, actor, user, full_name, role, organization, email=None, confirmed=None
 ):
-    """Change a user's name, email, role and organization (admin); role changes are audited.
+    """Change a user's name, email, role and organization (admin); every change is audited
+    (the name and the email, the sign-in, by which of them changed: never their values).
 
     A change of school (or of a school-bound role) is explicit: unless `confirmed` is the token
     of what it ends (placement.school_change), it raises placement.Unconfirmed and writes
@@ -293,10 +294,23 @@ def update_user(
     email = normalize_email(email) if email is not None else user.email
     full_name = (full_name or "").strip()
     old_role = user.role
+    changed = [
+        name
+        for name, value in (("full_name", full_name), ("email", email))
+        if getattr(user, name) != value
+    ]
     new_school_id = organization.id if organization else None
     user.full_name, user.email, user.role = full_name, email, role
     user.organization_id = new_school_id
     session.add(user)
+    if changed:
+        record_event(
+            session,
+            actor=actor,
+            action="user.details_changed",
+            target=user,
+            details={"changed": changed},
+        )
     if old_role != role:
         record_event(
             session,

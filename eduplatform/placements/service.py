@@ -5,12 +5,14 @@ schools: any of them) create and manage it, the office and admins see every one.
 at most one running placement (a partial unique index); starting a second one is a Conflict.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select, update
 
 from eduplatform.audit.service import record_event
@@ -19,7 +21,14 @@ from eduplatform.curriculum.models import Unit
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.exchange.validation import Errors, check_length, clean_text
 from eduplatform.people.memberships import school_filter, school_ids
-from eduplatform.people.models import Cohort, OrgKind, Role, SchoolMembership, User
+from eduplatform.people.models import (
+    Cohort,
+    Organization,
+    OrgKind,
+    Role,
+    SchoolMembership,
+    User,
+)
 from eduplatform.placements.models import (
     Placement,
     PlacementStatus,
@@ -269,6 +278,30 @@ def change_status(session: Session, *, actor, placement, action, reason="", toda
     return placement
 
 
+def accompany(session, *, actor, placement):
+    """A teacher of the placement's school takes over a planned or running placement that has
+    no accompanying teacher (its teacher left the school), by a conditional update."""
+    if actor.role != Role.TEACHER or not can_manage(actor, placement):
+        raise Invalid.field(None, _l("Only a teacher of the placement's school can accompany it."))
+    result = session.exec(
+        update(Placement)
+        .where(
+            col(Placement.id) == placement.id,
+            col(Placement.teacher_id).is_(None),
+            col(Placement.status).in_([PlacementStatus.PLANNED, PlacementStatus.RUNNING]),
+        )
+        .values(teacher_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict(_l("Another teacher accompanies this placement already, or it has ended."))
+    record_event(session, actor=actor, action="placement.accompanied", target=placement)
+    session.commit()
+    session.refresh(placement)
+    return placement
+
+
 def expected_units(session, placement_id):
     """The placement's expected units, in curriculum order."""
     return session.exec(
@@ -295,7 +328,6 @@ def finished_placements(session, student):
     """[(placement, company, certificate code or None)] of the student's finished placements,
     for the skills passport; the code of a valid placement certificate (its public check links
     the credential)."""
-    from eduplatform.people.models import Organization
     from eduplatform.placements.models import PlacementAssessment
 
     return session.exec(
@@ -312,12 +344,62 @@ def finished_placements(session, student):
     ).all()
 
 
+@dataclass(frozen=True)
+class Accompanied:
+    """A placement a teacher accompanies, as a change of their school names it."""
+
+    id: int
+    placement: Placement
+    student: User
+    company: Organization
+    status_label: object  # the placement's status, translated where shown
+
+
+def accompanied_at(session, teacher, school_ids_):
+    """The planned and running placements of these schools the teacher accompanies."""
+    if not school_ids_:
+        return []
+    student = aliased(User)
+    rows = session.exec(
+        select(Placement, student, Organization)
+        .join(student, col(student.id) == Placement.student_id)
+        .join(Organization, col(Organization.id) == Placement.company_id)
+        .where(
+            Placement.teacher_id == teacher.id,
+            col(Placement.school_id).in_(sorted(school_ids_)),
+            col(Placement.status).in_([PlacementStatus.PLANNED, PlacementStatus.RUNNING]),
+        )
+        .order_by(col(Placement.starts_on), col(Placement.id))
+    ).all()
+    from eduplatform.placements.forms import STATUS_LABELS
+
+    return [
+        Accompanied(p.id, p, s, company, STATUS_LABELS.get(p.status, p.status))
+        for p, s, company in rows
+    ]
+
+
+def leave_accompanied(session, actor, teacher, items):
+    """The teacher no longer accompanies these placements (no commit): the school's other
+    teachers still manage them, and one of them takes them over on the placement's page."""
+    for item in items:
+        placement = session.get(Placement, item.id)
+        if placement is not None and placement.teacher_id == teacher.id:
+            placement.teacher_id = None
+            session.add(placement)
+
+
 def register_passport_section():
-    """The student's finished placements on the skills passport, and the credentials of their
-    placement certificates in the learner record (CLR) next to the module certificates'."""
+    """The student's finished placements on the skills passport, the credentials of their
+    placement certificates in the learner record (CLR) next to the module certificates', and
+    the placements a teacher accompanies among what a change of their school ends."""
     from eduplatform.credentials.service import LEARNER_RECORD_CREDENTIALS
+    from eduplatform.people.placement import TEACHER_DEPARTURES, Departure
     from eduplatform.placements.credential import learner_record_credentials
     from eduplatform.training.passport import PASSPORT_SECTIONS
 
     PASSPORT_SECTIONS["placements"] = finished_placements
     LEARNER_RECORD_CREDENTIALS["placements"] = learner_record_credentials
+    TEACHER_DEPARTURES["placements"] = Departure(
+        find=accompanied_at, end=leave_accompanied, template="placements/_teacher_leaves.html"
+    )

@@ -296,6 +296,22 @@ def change_status(placement_id):
     return redirect(url_for("placements.detail", placement_id=placement.id))
 
 
+@bp.route("/<int:placement_id>/accompany", methods=["POST"])
+@roles_required(Role.TEACHER)
+def accompany(placement_id):
+    """A teacher of the school takes over a placement left without an accompanying teacher."""
+    db = get_session()
+    placement = load_placement(db, placement_id, manage=True)
+    if StatusForm().validate_on_submit():
+        try:
+            service.accompany(db, actor=current_user, placement=placement)
+        except (Invalid, Conflict) as refused:
+            flash(str(refused), "error")
+        else:
+            flash(_("You accompany this placement now."), "success")
+    return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
 @bp.route("/companies")
 @roles_required(*STAFF)
 def companies():

@@ -34,6 +34,20 @@ def test_the_catalogue_follows_the_ui_language(client, login, ev_program):
     assert "Keselamatan tegangan tinggi" in page(client, "/curriculum/?lang=id")
 
 
+def test_the_owner_is_named_in_the_ui_language_where_it_has_a_name_in_it(
+    client, login, ev_program, db
+):
+    university = ev_program["owner"]
+    university.name_translations = {"zh": "合作大学"}
+    db.add(university)
+    db.commit()
+    login("student")
+    for path in ("/curriculum/?lang=zh", "/curriculum/modules/EV-101?lang=zh"):
+        shown = page(client, path)
+        assert "合作大学" in shown and "Partner University" not in shown, path
+    assert "Partner University" in page(client, "/curriculum/modules/EV-101?lang=en")
+
+
 @pytest.mark.parametrize(
     ("query", "found", "absent"),
     [
