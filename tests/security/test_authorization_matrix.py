@@ -496,6 +496,9 @@ EXPECTED = {
     "POST /placements/<int:placement_id>/status": (
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
     ),
+    "POST /placements/<int:placement_id>/accompany": (
+        "anon=login student=403 teacher=ok/404 author=403 office=403 admin=403"
+    ),
     "POST /placements/<int:placement_id>/links": (
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
     ),
