@@ -1,6 +1,15 @@
 """Placement pages for teachers, the office and admins: companies, supervisors, placements."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
@@ -26,10 +35,11 @@ from eduplatform.placements.forms import (
     SupervisorLanguageForm,
     VisitForm,
 )
-from eduplatform.placements.models import Placement, Supervisor
+from eduplatform.placements.models import Placement, Supervisor, SupervisorLink
 from eduplatform.sqltypes import utcnow
 
 STAFF = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
+SHOWN_LINK = "placements.shown_link"  # the session key of a link to show once
 
 
 def load_placement(db, placement_id, *, manage=False):
@@ -246,17 +256,45 @@ def issue_link(placement_id):
             if form.delivery.data == "email":
                 flash(_("The link was sent to the supervisor."), "success")
             else:
-                url = links.link_url(token)
-                import segno  # imported when a QR code is drawn (9 MB a worker keeps)
-
-                return render_template(
-                    "placements/link_issued.html",
-                    placement=placement,
-                    link=link,
-                    url=url,
-                    qr=segno.make(url, error="m").png_data_uri(scale=5, border=4),
+                # Shown by the page this redirects to, once: reloading that page never posts
+                # again (which would make another link and end the one just scanned).
+                session[SHOWN_LINK] = {"link": link.id, "token": token}
+                return redirect(
+                    url_for("placements.show_link", placement_id=placement.id, link_id=link.id)
                 )
     return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
+@bp.route("/<int:placement_id>/links/<int:link_id>")
+@roles_required(*service.MANAGERS)
+def show_link(placement_id, link_id):
+    """The link just made, as a QR code: only on the first visit after making it (the token is
+    kept nowhere else; the session holds it for that one redirect)."""
+    db = get_session()
+    placement = load_placement(db, placement_id, manage=True)
+    link = db.get(SupervisorLink, link_id)
+    if link is None or link.placement_id != placement.id:
+        abort(404)
+    shown = session.get(SHOWN_LINK)
+    if not shown or shown.get("link") != link.id:
+        flash(_("A link's code is shown only once, when it is made: make a new link if the "
+                "supervisor needs one."), "info")  # fmt: skip
+        return redirect(url_for("placements.detail", placement_id=placement.id))
+    session.pop(SHOWN_LINK)
+    url = links.link_url(shown["token"])
+    import segno  # imported when a QR code is drawn (9 MB a worker keeps)
+
+    response = make_response(
+        render_template(
+            "placements/link_issued.html",
+            placement=placement,
+            link=link,
+            url=url,
+            qr=segno.make(url, error="m").png_data_uri(scale=5, border=4),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:placement_id>/links/<int:link_id>/revoke", methods=["POST"])

@@ -4,7 +4,7 @@ import re
 import threading
 from datetime import time, timedelta
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from eduplatform.db import new_session
 from eduplatform.errors import Conflict
@@ -213,11 +213,27 @@ def test_the_page_speaks_the_supervisors_language_and_offers_a_switch(
 
 
 def test_a_qr_code_is_shown_once_to_the_teacher(client, login, db, pkl, make_placement):
+    """Made by a POST that redirects to the page showing it: reloading that page makes no new
+    link (the one just scanned keeps working) and no longer shows the code."""
     placement = make_placement()
     login(pkl.teacher)
-    response = client.post(f"/placements/{placement.id}/links?lang=en",
-                           data={"purpose": "countersign", "delivery": "qr"})  # fmt: skip
+    made = client.post(f"/placements/{placement.id}/links?lang=en",
+                       data={"purpose": "countersign", "delivery": "qr"})  # fmt: skip
+    assert made.status_code == 302
+    shown_at = made.headers["Location"]
+    response = client.get(shown_at)
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and 'src="data:image/png;base64,' in text
+    assert response.headers["Cache-Control"] == "no-store"
     url = re.search(r'href="http://localhost(/pkl/[^"]+)"', text).group(1)
     assert client.get(url).status_code == 200
+
+    reloaded = client.get(shown_at, follow_redirects=True)
+    again = reloaded.get_data(as_text=True)
+    assert "shown only once" in again and "data:image/png;base64," not in again
+    assert db.exec(select(func.count()).select_from(SupervisorLink)).one() == 1
+    assert client.get(url).status_code == 200  # the scanned link still works
+
+    client.post("/logout")
+    login(pkl.other_teacher)
+    assert client.get(shown_at).status_code == 404

@@ -502,6 +502,9 @@ EXPECTED = {
     "POST /placements/<int:placement_id>/links": (
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
     ),
+    "GET /placements/<int:placement_id>/links/<int:link_id>": (
+        "anon=login student=403 teacher=302/404 author=403 office=403 admin=302"
+    ),
     "POST /placements/<int:placement_id>/links/<int:link_id>/revoke": (
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
     ),
