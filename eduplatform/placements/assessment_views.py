@@ -7,8 +7,10 @@ from flask_login import current_user
 from sqlmodel import select
 
 from eduplatform.auth.access import login_required, roles_required
+from eduplatform.credentials.views import LOOKUP_LIMIT
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.extensions import limiter
 from eduplatform.i18n import current_language
 from eduplatform.people.models import Organization, User
 from eduplatform.placements import assessment, links, service
@@ -17,6 +19,7 @@ from eduplatform.placements.link_views import _check_post, _load
 from eduplatform.placements.link_views import bp as supervisor_bp
 from eduplatform.placements.models import ATTITUDES, Placement, PlacementAssessment
 from eduplatform.placements.views import load_placement
+from eduplatform.training.public import ECHO_LIMIT
 from eduplatform.urls import public_url
 
 LEVEL_LABELS = {
@@ -149,14 +152,18 @@ def certificate_pdf(placement_id):
 
 
 @bp.route("/verify/<code>")
+@limiter.limit(LOOKUP_LIMIT)
 def verify(code):
-    """The public check of a placement certificate (what the QR code opens)."""
+    """The public check of a placement certificate (what the QR code opens); an unknown code
+    says so (404), as the module certificates' check does. Limited as that one is: codes are
+    not to be tried one after another."""
     db = get_session()
     found = db.exec(
         select(PlacementAssessment).where(PlacementAssessment.certificate_code == code.upper())
     ).first()
     if found is None:
-        abort(404)
+        shown = code if len(code) <= ECHO_LIMIT else code[: ECHO_LIMIT - 1] + "…"
+        return render_template("placements/verify_unknown.html", shown=shown), 404
     placement = db.get(Placement, found.placement_id)
     student, school, company, found = _certificate_parts(db, placement)
     return render_template(

@@ -129,4 +129,7 @@ def test_the_graded_placement_has_a_certificate_with_a_public_check(
     assert client.get(f"/placements/{placement.id}/certificate.pdf").status_code == 404
     check = client.get(f"/placements/verify/{code}?lang=en").get_data(as_text=True)
     assert "This placement certificate is valid." in check and "Bengkel EV Sejahtera" in check
-    assert client.get("/placements/verify/NOTACODE00").status_code == 404
+    unknown = client.get("/placements/verify/NOTACODE00?lang=en")
+    assert unknown.status_code == 404
+    assert "No placement certificate has the code" in unknown.get_data(as_text=True)
+    assert "NOTACODE00" in unknown.get_data(as_text=True)
