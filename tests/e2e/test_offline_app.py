@@ -266,3 +266,49 @@ def test_an_entry_refused_for_a_rule_shows_why_and_can_be_changed_and_sent(
     assert len(records(db, student, unit)) == 1
     assert page.locator("#offline-queue li.queued").count() == 0
     assert queued(page, student) == 0
+
+
+def count_queued_sends(app):
+    """[path of each send of a queued entry] as the server receives them (the page's and the
+    service worker's alike: a browser test cannot see the worker's own requests)."""
+    inner = app.wsgi_app
+    seen = []
+
+    def counting(environ, start_response):
+        queued = "application/json" in environ.get("HTTP_ACCEPT", "")
+        if environ["REQUEST_METHOD"] == "POST" and queued:
+            seen.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    app.wsgi_app = counting
+    return seen
+
+
+def test_coming_back_online_on_the_page_posts_the_entry_once(
+    app, db, page, live_server, sign_in, training
+):
+    """The connection returns while the student is still on the log page: the page (its
+    "online" event) and the service worker (Background Sync) both start sending; one of them
+    posts the entry, the other finds the queue empty, and the page shows the unit waiting."""
+    student = training.student
+    student.locale = "en"
+    db.add(student)
+    db.commit()
+    unit = training.units["EV-101-U1"]
+    sign_in(student)
+    wait_until_the_service_worker_controls(page)
+    page.goto(f"{live_server}/training/units/{unit.id}/log")
+    seen = count_queued_sends(app)
+
+    page.context.set_offline(True)
+    page.get_by_label("Hours").fill("2")
+    page.get_by_label("What did you do?").fill("Tagged the service disconnect.")
+    page.get_by_role("button", name="Send to my teacher").click()
+    page.get_by_text("Saved on this phone: it will be sent by itself").wait_for()
+
+    page.context.set_offline(False)
+    page.get_by_text("Sent to your teacher.").wait_for()
+    page.wait_for_timeout(1500)  # a second sender, had there been one, has posted by now
+    assert len(records(db, student, unit)) == 1
+    assert seen == [f"/training/units/{unit.id}/log"]
+    assert queued(page, student) == 0

@@ -81,15 +81,24 @@
     });
   }
 
+  function waiting(entries) {
+    return entries.filter(function (e) { return e.state === "waiting"; }).length;
+  }
+
   function send() {
-    return queue.sendAll().then(function (result) {
-      if (result.signedOut) say(text("signed-out"));
-      if (result.sent) {
-        try { sessionStorage.setItem("eduplatform-sent", "1"); } catch (e) { /* private mode */ }
-        window.location.reload(); // the page's own state now shows the record waiting for review
-        return;
-      }
-      return show();
+    return queue.all(user).then(function (before) {
+      return queue.sendAll().then(function (result) {
+        if (result.signedOut) say(text("signed-out"));
+        return queue.all(user).then(function (after) {
+          // Sent by this page, or by the service worker while this page waited its turn.
+          if (result.sent || (!result.signedOut && waiting(after) < waiting(before))) {
+            try { sessionStorage.setItem("eduplatform-sent", "1"); } catch (e) { /* private mode */ }
+            window.location.reload(); // the page's own state now shows the record waiting for review
+            return;
+          }
+          return show();
+        });
+      });
     });
   }
 

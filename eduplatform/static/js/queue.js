@@ -76,7 +76,16 @@
   }
 
   // Send every waiting entry of the signed-in student, one after another.
+  // The page ("online", "Send now", a page open) and the service worker (Background Sync)
+  // may start sending at the same moment the connection returns: one sender at a time, so
+  // the second finds what the first sent already gone and each entry is posted once.
   function sendAll() {
+    var locks = scope.navigator && scope.navigator.locks;
+    if (locks && locks.request) return locks.request("eduplatform-offline-queue", sendWaiting);
+    return sendWaiting();
+  }
+
+  function sendWaiting() {
     var result = { sent: 0, refused: 0, retry: 0, signedOut: false };
     return fetch("/offline/session", {
       credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
