@@ -305,6 +305,7 @@ def test_coming_back_online_on_the_page_posts_the_entry_once(
     page.get_by_label("What did you do?").fill("Tagged the service disconnect.")
     page.get_by_role("button", name="Send to my teacher").click()
     page.get_by_text("Saved on this phone: it will be sent by itself").wait_for()
+    assert page.locator("section.log-form").is_hidden()  # no empty card left behind
 
     page.context.set_offline(False)
     page.get_by_text("Sent to your teacher.").wait_for()

@@ -120,7 +120,8 @@
       created: Date.now(),
     };
     return queue.put(entry).then(function () {
-      form.hidden = true;
+      // The whole card goes, not only the form: an empty card would stay on the page.
+      (form.closest(".log-form") || form).hidden = true;
       say(text("saved"));
       if (navigator.serviceWorker) {
         navigator.serviceWorker.ready.then(function (registration) {
