@@ -127,6 +127,7 @@ DETAIL_LABELS = {
     "academic_year": _l("Academic year"),
     "placement_id": _l("Industry placement"),
     "placements_ids": _l("Industry placements"),
+    "triggered_by_id": _l("Following an action of"),
     "company_id": _l("Company"),
     "supervisor_id": _l("Company supervisor"),
     "link_id": _l("Supervisor link"),
@@ -223,7 +224,7 @@ DETAIL_LABELS = {
 }
 
 # Detail keys holding ids, by what they point at; shown as names when the row exists.
-USER_KEYS = {"student_id", "student_ids", "teacher_id", "user_id"}
+USER_KEYS = {"student_id", "student_ids", "teacher_id", "user_id", "triggered_by_id"}
 ORG_KEYS = {
     "school_id",
     "partner_id",

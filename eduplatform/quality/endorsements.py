@@ -116,7 +116,11 @@ def evaluate_endorsement(session, *, actor, plan, school_id, module_id):
     elif action == "quality.endorsement_withdrawn":
         endorsement_status.close_entry(session, endorsement)
     if action:
-        record_event(session, actor=actor, action=action, target=endorsement, details=details)
+        # The university's plan grants or withdraws it, not the person whose review or answer
+        # it followed: the event has no actor of its own and names that person instead.
+        if actor is not None:
+            details["triggered_by_id"] = actor.id
+        record_event(session, actor=None, action=action, target=endorsement, details=details)
     return endorsement
 
 

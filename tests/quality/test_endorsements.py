@@ -95,7 +95,10 @@ def test_the_module_is_endorsed_once_agreement_meets_the_plan_and_actions_are_an
     endorsement = _endorsement(db, training)
     assert endorsement.active and (endorsement.agreed, endorsement.reviewed) == (3, 4)
     assert endorsement.module_id == training.safety.id
-    assert db.exec(select(AuditEvent).where(AuditEvent.action == "quality.endorsed")).one()
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "quality.endorsed")).one()
+    # Granted by the plan: not credited to the teacher whose answer it followed, who is named.
+    assert event.actor_id is None
+    assert event.details["triggered_by_id"] == training.teacher.id
 
 
 def test_an_agreement_below_the_threshold_endorses_nothing(app, db, training, reviewed_term,
