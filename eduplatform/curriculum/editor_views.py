@@ -25,7 +25,7 @@ from eduplatform.curriculum.models import Module, ModuleVersion, Unit, VersionSt
 from eduplatform.curriculum.views import bp, load_module
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
-from eduplatform.forms import apply_errors, choices
+from eduplatform.forms import ConfirmForm, apply_errors, choices
 from eduplatform.i18n import translated
 from eduplatform.people.memberships import schools_of
 from eduplatform.people.models import Role
@@ -297,8 +297,19 @@ def remove_unit(version_id, unit_id):
 @bp.route("/drafts/<int:version_id>/publish", methods=["POST"])
 @editors
 def publish(version_id):
+    """Publish the draft, once the author confirmed it: a published version cannot change."""
     db = get_session()
     module, version = load_draft(version_id)
+    if request.form.get("confirm") != "1":
+        units = version_units(db, version.id)
+        return render_template(
+            "curriculum/confirm_publish.html",
+            module=module,
+            version=version,
+            units=units,
+            missing=service.missing_translations(version, units),
+            form=ConfirmForm(),
+        )
     try:
         authoring.publish(db, actor=current_user, module=module, version=version)
     except Invalid as refused:
@@ -314,7 +325,12 @@ def publish(version_id):
 @bp.route("/drafts/<int:version_id>/discard", methods=["POST"])
 @editors
 def discard(version_id):
+    """Discard the draft, once the author confirmed it: its changes are lost."""
     module, version = load_draft(version_id)
+    if request.form.get("confirm") != "1":
+        return render_template(
+            "curriculum/confirm_discard.html", module=module, version=version, form=ConfirmForm()
+        )
     gone = authoring.discard_draft(
         get_session(), actor=current_user, module=module, version=version
     )

@@ -163,6 +163,19 @@ def test_a_teacher_cannot_edit_the_universitys_module_nor_see_its_draft(
     assert draft.status == "draft"
 
 
+def test_discarding_a_draft_is_asked_first(client, login, ev_program, db):
+    login("author", organization=ev_program["owner"])
+    draft_url = client.post("/curriculum/modules/EV-104/draft").headers["Location"]
+    version_id = int(draft_url.rstrip("/").rsplit("/", 1)[-1])
+    asked = client.post(f"{draft_url}/discard?lang=en")
+    assert asked.status_code == 200
+    assert "Discard the draft of version 2 of EV-104?" in asked.get_data(as_text=True)
+    assert db.get(ModuleVersion, version_id) is not None
+    assert client.post(f"{draft_url}/discard", data={"confirm": "1"}).status_code == 302
+    db.expire_all()
+    assert db.get(ModuleVersion, version_id) is None
+
+
 def test_an_author_edits_a_unit_and_publishes_through_the_web(client, login, ev_program, db):
     login("author", organization=ev_program["owner"])
     response = client.post("/curriculum/modules/EV-104/draft")
@@ -192,8 +205,14 @@ def test_an_author_edits_a_unit_and_publishes_through_the_web(client, login, ev_
     assert saved.status_code == 302
     draft_page = page(client, f"{draft_url}?lang=en")
     assert "Not yet translated" in draft_page and "New title" in draft_page
-    assert client.post(f"{draft_url}/publish").status_code == 302
     module = db.exec(select(Module).where(Module.code == "EV-104")).one()
+    asked = client.post(f"{draft_url}/publish?lang=en")  # asked first: it cannot be undone
+    assert asked.status_code == 200
+    question = asked.get_data(as_text=True)
+    assert "Publish version 2 of EV-104?" in question and "frozen" in question
+    assert "not yet translated" in question
+    assert current_version(db, module).number == 1
+    assert client.post(f"{draft_url}/publish", data={"confirm": "1"}).status_code == 302
     assert current_version(db, module).number == 2
     html = page(client, "/curriculum/?lang=en")
     assert "version 2" in html
@@ -275,7 +294,8 @@ def test_a_teacher_creates_a_module_owned_by_the_school(client, login, ev_progra
             "criteria_id": "Kriteria",
         },
     )
-    assert client.post(f"/curriculum/drafts/{draft.id}/publish").status_code == 302
+    published = client.post(f"/curriculum/drafts/{draft.id}/publish", data={"confirm": "1"})
+    assert published.status_code == 302
     html = page(client, "/curriculum/modules/EV-150?lang=en")
     school_name = db.get(type(ev_program["owner"]), teacher.organization_id).name
     assert school_name in html

@@ -73,7 +73,12 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     expect(page.locator(".flash-success")).to_contain_text(unit_code)
     assert_fits_the_screen(page)
 
-    page.get_by_role("button", name=id_("Publish version %(number)d", number=1)).click()
+    publish = page.get_by_role("button", name=id_("Publish version %(number)d", number=1))
+    publish.click()
+    expect(page.get_by_role("heading", name=id_("Publish version %(number)d of %(code)s?",
+                                                number=1, code=code))).to_be_visible()  # fmt: skip
+    assert_fits_the_screen(page)
+    publish.click()
     expect(page.get_by_text(id_("Version %(number)d of %(code)s is published.", number=1,
                                 code=code))).to_be_visible()  # fmt: skip
     expect(page.get_by_text(UNIT_TITLE["id"]).first).to_be_visible()

@@ -23,6 +23,9 @@ def test_author_edits_a_unit_publishes_version_2_and_sees_it_in_the_catalogue(
     expect(page.get_by_text("Unit EV-102-U1 saved.")).to_be_visible()
 
     page.get_by_role("button", name="Publish version 2").click()
+    # Asked first, naming what publishing does: it cannot be undone.
+    expect(page.get_by_role("heading", name="Publish version 2 of EV-102?")).to_be_visible()
+    page.get_by_role("button", name="Publish version 2").click()
     expect(page.get_by_text("Version 2 of EV-102 is published.")).to_be_visible()
     expect(
         page.get_by_role("heading", name="EV-102-U1 · Types of electrified vehicle (revised)")
