@@ -276,10 +276,8 @@ def show_link(placement_id, link_id):
     if link is None or link.placement_id != placement.id:
         abort(404)
     shown = session.get(SHOWN_LINK)
-    if not shown or shown.get("link") != link.id:
-        flash(_("A link's code is shown only once, when it is made: make a new link if the "
-                "supervisor needs one."), "info")  # fmt: skip
-        return redirect(url_for("placements.detail", placement_id=placement.id))
+    if not shown or shown.get("link") != link.id:  # reloaded, or opened from the history
+        return render_template("placements/link_issued.html", placement=placement, link=None)
     session.pop(SHOWN_LINK)
     url = links.link_url(shown["token"])
     import segno  # imported when a QR code is drawn (9 MB a worker keeps)

@@ -503,7 +503,7 @@ EXPECTED = {
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
     ),
     "GET /placements/<int:placement_id>/links/<int:link_id>": (
-        "anon=login student=403 teacher=302/404 author=403 office=403 admin=302"
+        "anon=login student=403 teacher=200/404 author=403 office=403 admin=200"
     ),
     "POST /placements/<int:placement_id>/links/<int:link_id>/revoke": (
         "anon=login student=403 teacher=ok/404 author=403 office=403 admin=ok"
