@@ -81,8 +81,11 @@
     });
   }
 
-  function waiting(entries) {
-    return entries.filter(function (e) { return e.state === "waiting"; }).length;
+  // Whether an entry that waited is gone from the queue: sent (a refused one stays, shown).
+  function sentMeanwhile(before, after) {
+    var left = {};
+    after.forEach(function (e) { left[e.key] = true; });
+    return before.some(function (e) { return e.state === "waiting" && !left[e.key]; });
   }
 
   function send() {
@@ -91,7 +94,7 @@
         if (result.signedOut) say(text("signed-out"));
         return queue.all(user).then(function (after) {
           // Sent by this page, or by the service worker while this page waited its turn.
-          if (result.sent || (!result.signedOut && waiting(after) < waiting(before))) {
+          if (result.sent || (!result.signedOut && sentMeanwhile(before, after))) {
             try { sessionStorage.setItem("eduplatform-sent", "1"); } catch (e) { /* private mode */ }
             window.location.reload(); // the page's own state now shows the record waiting for review
             return;
