@@ -223,7 +223,9 @@ LEARNER_RECORD_CREDENTIALS = {}
 
 def has_learner_record(session, student, locale):
     """Whether learner_record() gives the student a record (a valid certificate of a module or
-    of another area's), without signing one."""
+    of another area's), without signing the record: a module certificate is looked up; only
+    without one are the other areas' credentials asked for (placements sign theirs to give
+    them), as learner_record() itself would."""
     certificate = session.exec(
         select(Certificate.id)
         .where(Certificate.student_id == student.id, col(Certificate.revoked_at).is_(None))

@@ -18,18 +18,23 @@ def _client(app, user):
     return client
 
 
+def _edit(pkl, role, organization):
+    """The admin's form for Pak Budi, with this role and organization."""
+    return {
+        "full_name": pkl.teacher.full_name,
+        "email": pkl.teacher.email,
+        "role": role,
+        "organization_id": str(organization.id),
+    }
+
+
 def test_moving_a_teacher_names_and_ends_the_placements_he_accompanies(
     app, db, pkl, make_placement
 ):
     running = make_placement()
     planned = make_placement(student=pkl.classmate, start=False)
     admin = _client(app, pkl.admin)
-    values = {
-        "full_name": pkl.teacher.full_name,
-        "email": pkl.teacher.email,
-        "role": "teacher",
-        "organization_id": str(pkl.other_school.id),
-    }
+    values = _edit(pkl, "teacher", pkl.other_school)
     asked = admin.post(f"/admin/users/{pkl.teacher.id}?lang=en", data=values)
     page = asked.get_data(as_text=True)
     assert "Change the school of Pak Budi?" in page
@@ -57,12 +62,7 @@ def test_a_placement_started_after_the_page_was_shown_asks_again(app, db, pkl, m
     change ask again instead of ending something nobody saw."""
     make_placement()
     admin = _client(app, pkl.admin)
-    values = {
-        "full_name": pkl.teacher.full_name,
-        "email": pkl.teacher.email,
-        "role": "teacher",
-        "organization_id": str(pkl.other_school.id),
-    }
+    values = _edit(pkl, "teacher", pkl.other_school)
     page = admin.post(f"/admin/users/{pkl.teacher.id}?lang=en", data=values).get_data(as_text=True)
     token = re.search(r'name="confirm_change" value="([^"]+)"', page)[1]
     later = make_placement(student=pkl.classmate, start=False)
@@ -74,12 +74,7 @@ def test_a_placement_started_after_the_page_was_shown_asks_again(app, db, pkl, m
 
 def test_changing_only_the_role_asks_about_the_role(app, db, pkl):
     admin = _client(app, pkl.admin)
-    values = {
-        "full_name": pkl.teacher.full_name,
-        "email": pkl.teacher.email,
-        "role": "author",
-        "organization_id": str(pkl.school.id),
-    }
+    values = _edit(pkl, "author", pkl.school)
     page = admin.post(f"/admin/users/{pkl.teacher.id}?lang=en", data=values).get_data(as_text=True)
     assert "Change the role of Pak Budi?" in page and "Change the school of" not in page
 

@@ -249,14 +249,19 @@ def test_two_concurrent_reviews_of_one_sample_exactly_one_wins(app, db, make_use
     assert actions == (0 if review_row.agrees else 1)  # only the winner's consequences
 
 
-def test_the_teacher_answers_the_action_and_others_cannot_see_it(client, login, db, quality,
-                                                                 training, sampled):  # fmt: skip
-    sample = sampled()
+def _disagreed(client, login, db, quality, sample):
+    """The reviewer disagrees with the sampled decision: the teacher's action (signed out)."""
     login(quality.reviewer)
     client.post(f"/quality/samples/{sample.id}",
                 data={"agrees": "no", "rating": "2", "feedback": "Show the tag."})  # fmt: skip
-    action = db.exec(select(QualityAction)).one()
     client.post("/logout")
+    return db.exec(select(QualityAction)).one()
+
+
+def test_the_teacher_answers_the_action_and_others_cannot_see_it(client, login, db, quality,
+                                                                 training, sampled):  # fmt: skip
+    sample = sampled()
+    action = _disagreed(client, login, db, quality, sample)
     login(training.other_teacher)
     assert client.get(f"/quality/actions/{action.id}").status_code == 404
     assert client.post(f"/quality/actions/{action.id}", data={"response": "x"}).status_code == 404
@@ -284,14 +289,11 @@ def test_a_teacher_who_moved_school_no_longer_sees_the_old_schools_samples(
     client, login, db, quality, training, sampled
 ):
     """His sampled decisions and the actions about them name the old school's students: once he
-    teaches at another school they stay with that school (404, not listed), on the page and in
-    the API, as every other record of its students."""
+    teaches at another school they stay with that school (404, not listed) as every other
+    record of its students: the list, the action's page and its answer (the API's actions read
+    the same two service functions)."""
     sample = sampled()
-    login(quality.reviewer)
-    client.post(f"/quality/samples/{sample.id}",
-                data={"agrees": "no", "rating": "2", "feedback": "Show the tag."})  # fmt: skip
-    action = db.exec(select(QualityAction)).one()
-    client.post("/logout")
+    action = _disagreed(client, login, db, quality, sample)
     student = db.get(User, db.get(UnitCompletion, sample.completion_id).student_id)
     login(training.teacher)
     assert student.full_name in client.get("/quality/my-samples?lang=en").get_data(as_text=True)
