@@ -74,6 +74,10 @@ DEFAULTS = {
     "SESSION_TOUCH_SECONDS": 300,  # how often a session's last-seen time is written, at most
     "LOG_FORMAT": "text",  # "json" in production: one JSON object per line with the request id
     "METRICS_TOKEN": None,  # lets a Prometheus scraper read /metrics without an admin session
+    # Answer each request with a Server-Timing header (the time and the CPU time the app spent
+    # on it), for load tests and a browser's developer tools; off in production by default, as
+    # it tells every client how long the server worked.
+    "SERVER_TIMING": False,
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed: 0 when
     # clients connect directly (then those headers are ignored: anyone could forge them).
     "TRUSTED_PROXIES": 0,

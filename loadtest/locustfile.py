@@ -64,10 +64,21 @@ def _next(kind):
     return next(_pools[kind])
 
 
+SERVER_CPU = re.compile(r"\bcpu;dur=([0-9.]+)")
+
+
+def app_cpu(response):
+    """The CPU milliseconds the app says it spent on the request (its Server-Timing header)."""
+    headers = getattr(response, "headers", None)
+    found = SERVER_CPU.search(headers.get("Server-Timing") or "") if headers else None
+    return float(found[1]) if found else None
+
+
 @events.request.add_listener
-def _record(request_type, name, response_time, response_length, exception, **_kwargs):
+def _record(request_type, name, response_time, response_length, exception, **kwargs):
     if CURRENT["step"] is not None:
-        STEPS_SEEN.request(CURRENT["step"], name, response_time, exception)
+        cpu_ms = app_cpu(kwargs.get("response"))
+        STEPS_SEEN.request(CURRENT["step"], name, response_time, exception, cpu_ms)
 
 
 def arrive():

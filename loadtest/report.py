@@ -76,6 +76,7 @@ class Steps:
     def __init__(self):
         self.times = defaultdict(lambda: defaultdict(list))  # step -> kind -> [ms]
         self.errors = defaultdict(lambda: defaultdict(int))  # step -> kind -> count
+        self.cpu = defaultdict(lambda: defaultdict(list))  # step -> kind -> [CPU ms in the app]
         self.samples = defaultdict(list)  # step -> [figures]
         self.users, self.started, self.ended = {}, {}, {}
         self.error_examples = []
@@ -87,8 +88,10 @@ class Steps:
     def end(self, step):
         self.ended.setdefault(step, time.monotonic())
 
-    def request(self, step, kind, milliseconds, error):
+    def request(self, step, kind, milliseconds, error, cpu_ms=None):
         self.times[step][kind].append(milliseconds)
+        if cpu_ms is not None:
+            self.cpu[step][kind].append(cpu_ms)
         if error:
             self.errors[step][kind] += 1
             if len(self.error_examples) < 20:
@@ -103,13 +106,18 @@ class Steps:
         kinds = {}
         for kind, values in sorted(self.times[step].items()):
             values.sort()
+            cpu = self.cpu[step][kind]
             kinds[kind] = {
                 "count": len(values),
                 "p50": percentile(values, 0.50),
                 "p95": percentile(values, 0.95),
                 "p99": percentile(values, 0.99),
                 "errors": self.errors[step][kind],
+                # The worker's CPU time inside the app (its Server-Timing), mean per request.
+                "cpu_ms": sum(cpu) / len(cpu) if cpu else None,
             }
+        app_cpu = [ms for values in self.cpu[step].values() for ms in values]
+        requests = sum(k["count"] for k in kinds.values())
         samples = self.samples[step]
 
         def mean(key):
@@ -122,10 +130,16 @@ class Steps:
             "step": step,
             "users": self.users[step],
             "seconds": round(seconds, 1),
-            "requests": sum(k["count"] for k in kinds.values()),
-            "rps": sum(k["count"] for k in kinds.values()) / seconds,
+            "requests": requests,
+            "rps": requests / seconds,
             "errors": sum(k["errors"] for k in kinds.values()),
             "kinds": kinds,
+            # Per request: the CPU the app reported, and what the workers spent in all
+            # (the difference is the server's own work: HTTP parsing, the WSGI layer).
+            "app_cpu_ms": sum(app_cpu) / len(app_cpu) if app_cpu else None,
+            "workers_cpu_ms": (
+                10 * mean("workers_cpu") * seconds / requests if samples and requests else None
+            ),  # percent of a core x seconds / 100, in ms, per request
             "workers_cpu": mean("workers_cpu"),
             "workers_rss_mb": peak("workers_rss_mb"),
             "worker_max_rss_mb": peak("workers_max_rss_mb"),
@@ -141,22 +155,34 @@ def _ms(value):
     return "-" if value is None else f"{value:.0f}"
 
 
+def _cpu(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
 def print_step(figures, out=print):
     out(
         f"\n== step {figures['step'] + 1}: {figures['users']} users, {figures['seconds']} s, "
         f"{figures['rps']:.1f} req/s, {figures['errors']} errors =="
     )
-    out(f"  {'request kind':<28} {'count':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6}  (ms)")
+    out(
+        f"  {'request kind':<30} {'count':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6} "
+        f"{'app CPU':>8}  (ms)"
+    )
     for kind, row in figures["kinds"].items():
         out(
-            f"  {kind:<28} {row['count']:>6} {_ms(row['p50']):>6} {_ms(row['p95']):>6} "
-            f"{_ms(row['p99']):>6} {row['errors']:>6}"
+            f"  {kind:<30} {row['count']:>6} {_ms(row['p50']):>6} {_ms(row['p95']):>6} "
+            f"{_ms(row['p99']):>6} {row['errors']:>6} {_cpu(row.get('cpu_ms')):>8}"
         )
     out(
         f"  workers: {figures['workers']} processes, CPU {_ms(figures['workers_cpu'])}% of a core "
         f"(mean), RSS {_ms(figures['workers_rss_mb'])} MB together, the largest "
         f"{_ms(figures['worker_max_rss_mb'])} MB (peak)"
     )
+    if figures.get("app_cpu_ms") is not None and figures.get("workers_cpu_ms") is not None:
+        out(
+            f"  CPU per request: {figures['workers_cpu_ms']:.1f} ms of the workers', of which "
+            f"{figures['app_cpu_ms']:.1f} ms in the app (Server-Timing)"
+        )
     out(
         f"  database backends: CPU {_ms(figures['db_cpu'])}% of a core, RSS "
         f"{_ms(figures['db_rss_mb'])} MB (peak); machine CPU {_ms(figures['machine_cpu'])}% "
@@ -172,16 +198,17 @@ def write(results_dir, steps, meta):
         writer = csv.writer(handle)
         writer.writerow(
             ["step", "users", "seconds", "rps", "kind", "count", "p50_ms", "p95_ms", "p99_ms",
-             "errors", "workers_cpu_pct", "workers_rss_mb", "worker_max_rss_mb", "db_cpu_pct",
-             "db_rss_mb", "machine_cpu_pct", "load1"]
+             "errors", "app_cpu_ms", "workers_cpu_pct", "workers_rss_mb", "worker_max_rss_mb",
+             "db_cpu_pct", "db_rss_mb", "machine_cpu_pct", "load1"]
         )  # fmt: skip
         for figures in steps:
             for kind, row in figures["kinds"].items():
                 writer.writerow(
                     [figures["step"] + 1, figures["users"], figures["seconds"],
                      round(figures["rps"], 2), kind, row["count"], row["p50"], row["p95"],
-                     row["p99"], row["errors"], figures["workers_cpu"], figures["workers_rss_mb"],
-                     figures["worker_max_rss_mb"], figures["db_cpu"], figures["db_rss_mb"],
+                     row["p99"], row["errors"], row.get("cpu_ms"), figures["workers_cpu"],
+                     figures["workers_rss_mb"], figures["worker_max_rss_mb"], figures["db_cpu"],
+                     figures["db_rss_mb"],
                      figures["machine_cpu"], figures["load1"]]
                 )  # fmt: skip
     (results_dir / "summary.json").write_text(json.dumps({**meta, "steps": steps}, indent=2))

@@ -119,7 +119,13 @@ def main(argv=None):
     results = args.results or RESULTS / stamp
     results.mkdir(parents=True, exist_ok=True)
     workers = args.workers or int(os.environ.get("EDUPLATFORM_WORKERS", 2 * os.cpu_count() + 1))
-    server = Server(database_url=url, workdir=results / "server", workers=workers)
+    # Each answer says what it cost the worker's CPU (Server-Timing), per request kind below.
+    server = Server(
+        database_url=url,
+        workdir=results / "server",
+        workers=workers,
+        environment={"EDUPLATFORM_SERVER_TIMING": "true"},
+    )
     users = max(int(n) for n in args.steps.split(","))
     weights = [int(n) for n in args.weights.split(",")]
     shares = [max(1, -(-users * w // sum(weights))) for w in weights]

@@ -25,9 +25,22 @@ def test_json_logs_have_one_object_per_request_with_its_id(app_config, capsys):
     access = [line for line in lines if line["logger"] == "eduplatform.access"]
     assert access[-1]["request_id"] == response.headers["X-Request-ID"]
     assert access[-1]["status"] == 200 and access[-1]["path"] == "/healthz"
+    # What the request cost the worker's CPU: some, and never more than the time it took.
+    assert 0 < access[-1]["cpu_ms"] <= access[-1]["duration_ms"] + 1
     get_engine(app).dispose()
     for name in ("eduplatform.access",):
         logging.getLogger(name).handlers.clear()
+
+
+def test_server_timing_is_sent_only_when_configured(app_config, client):
+    assert "Server-Timing" not in client.get("/healthz").headers
+    app = create_app({**app_config, "SERVER_TIMING": True})
+    header = app.test_client().get("/healthz").headers["Server-Timing"]
+    # The W3C Server-Timing syntax: metric;dur=milliseconds, comma-separated.
+    metrics = dict(part.strip().split(";dur=") for part in header.split(","))
+    assert set(metrics) == {"app", "cpu"}
+    assert 0 < float(metrics["cpu"]) <= float(metrics["app"]) + 1
+    get_engine(app).dispose()
 
 
 def test_metrics_are_for_admins_only(client, login):

@@ -26,5 +26,11 @@ def test_a_short_load_test_runs_every_journey_without_an_error(tmp_path):
     kinds = {kind for step in summary["steps"] for kind in step["kinds"]}
     journeys = {"student: home", "teacher: queue", "office: dashboard", "api: completions page"}
     assert journeys <= kinds
+    # Every kind's answers said what they cost the worker's CPU (Server-Timing); the step
+    # prints it beside what the workers spent in all (sampled from /proc).
+    last = summary["steps"][-1]
+    assert all(row["cpu_ms"] > 0 for row in last["kinds"].values()), last["kinds"]
+    assert last["app_cpu_ms"] > 0 and last["workers_cpu_ms"] > 0, last
+    assert "ms in the app (Server-Timing)" in run.stdout
     assert "== step 2: 6 users" in run.stdout
     assert (results / "steps.csv").read_text().startswith("step,users,seconds,rps,kind")
