@@ -44,6 +44,7 @@ run: install translations
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: install-test translations lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25

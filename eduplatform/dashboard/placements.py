@@ -227,8 +227,7 @@ def entry_contributions(session, where, *, lock=False):
     if lock:
         query = query.order_by(JournalEntry.id).with_for_update(of=JournalEntry.__table__)
     return {
-        entry_id: contributions(zone, *values)
-        for entry_id, *values in session.execute(query).all()
+        entry_id: contributions(zone, *values) for entry_id, *values in session.execute(query).all()
     }
 
 
@@ -270,9 +269,7 @@ def apply_changes(session, before, school_ids):
         ]
         session.execute(increments.upsert_statement(session, model, counts=(value,)), rows)
         schools = sorted({key[0] for key, _count in changed})
-        session.execute(
-            delete(table).where(table.c[value] == 0, table.c.school_id.in_(schools))
-        )
+        session.execute(delete(table).where(table.c[value] == 0, table.c.school_id.in_(schools)))
 
 
 def recompute(session, school_ids=None):

@@ -152,7 +152,10 @@ def test_a_teacher_of_two_schools_chooses_whose_new_module_it_is(
 
 
 def test_an_adaptation_says_when_the_university_published_a_newer_original(
-    client, login, db, world  # noqa: F811
+    client,
+    login,
+    db,
+    world,  # noqa: F811
 ):
     from eduplatform.curriculum import authoring
 

@@ -312,18 +312,24 @@ def test_a_journal_change_adds_its_difference_and_never_recomputes_a_school(
     recomputed = []
     whole = placements.recompute
     monkeypatch.setattr(
-        placements, "recompute", lambda session, ids=None: recomputed.append(ids) or whole(
-            session, ids
-        )
+        placements,
+        "recompute",
+        lambda session, ids=None: recomputed.append(ids) or whole(session, ids),
     )
     rina = world.placements["Rina"]
     with app.test_request_context("/?lang=en"), new_session(app) as session:
         student = session.get(User, city.students[2].id)
         entries = [
             journal.write_entry(
-                session, actor=student, placement=session.get(Placement, rina.id),
-                day=date(2026, 3, day), kind="present", arrived_at=time(8), left_at=time(15),
-                activities="Checked cells.", today=date(2026, 3, 16),
+                session,
+                actor=student,
+                placement=session.get(Placement, rina.id),
+                day=date(2026, 3, day),
+                kind="present",
+                arrived_at=time(8),
+                left_at=time(15),
+                activities="Checked cells.",
+                today=date(2026, 3, 16),
             )  # fmt: skip
             for day in (9, 10, 11)
         ]

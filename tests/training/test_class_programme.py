@@ -96,9 +96,7 @@ def test_a_reordered_programme_shows_at_once(app, db, training):
     assert order() == ["EV-102", "EV-101"]
 
 
-def test_a_database_without_the_token_reads_the_programme_every_time(
-    app, db, session, training
-):
+def test_a_database_without_the_token_reads_the_programme_every_time(app, db, session, training):
     db.delete(db.get(CurriculumGeneration, 1))
     db.commit()
     _cohort, _school, first = _kept(app, session, training.student)
