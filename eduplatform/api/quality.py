@@ -309,7 +309,8 @@ def _teacher_action_out(row):
 )
 def list_actions(query):
     """A teacher's actions, oldest first: each disagreement of a reviewer with one of their
-    decisions."""
+    decisions, and those left to their school by a teacher who moved (any of its teachers may
+    answer one; the one who does becomes its owner)."""
     rows = [row for row in service.teacher_samples(get_session(), actor=caller()) if row.action]
     found, next_cursor = page_list(rows, query, key=lambda row: (row.action.id, row.action.id))
     return TeacherActionPage(items=[_teacher_action_out(row) for row in found], next=next_cursor)

@@ -220,7 +220,9 @@ class QualityAction(SQLModel, table=True):
             unique=True,
         )
     )  # fmt: skip
-    owner_id: int = Field(sa_column=_fk("user.id", "CASCADE"))
+    # The teacher who answers it: the one whose decision it is about, until they leave the
+    # school; then None, and any teacher of the school may answer it (and becomes its owner).
+    owner_id: int | None = Field(sa_column=_fk("user.id", "CASCADE", nullable=True))
     due_on: date
     status: str = Field(default=ActionStatus.OPEN, max_length=20, index=True)
     response: str | None = Field(default=None, max_length=2000)

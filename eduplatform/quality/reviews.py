@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import col, func, select, update
+from sqlmodel import and_, col, func, or_, select, update
 
 from eduplatform.audit.service import record_event
 from eduplatform.auth.access import in_scope, sees_school
@@ -283,18 +283,22 @@ def submit_review(session, *, actor, sample, agrees, rating, feedback):
     return review, action
 
 
-def action_for_teacher(session, actor, action_id):
-    """The teacher's own action about a decision at one of their schools, or None (the caller
-    answers 404): a teacher who moved to another school no longer sees the old one's students."""
-    action = session.get(QualityAction, action_id)
-    if action is None or action.owner_id != actor.id:
-        return None
-    school_id = session.exec(
+def _action_school(session, action):
+    return session.exec(
         select(QualitySample.school_id)
         .join(QualityReview, col(QualityReview.sample_id) == QualitySample.id)
         .where(QualityReview.id == action.review_id)
     ).first()
-    return action if sees_school(actor, school_id) else None
+
+
+def action_for_teacher(session, actor, action_id):
+    """An action the teacher answers, about a decision at one of their schools, or None (the
+    caller answers 404): their own, or one left to the school by a teacher who moved. A teacher
+    who moved to another school no longer sees the old one's students."""
+    action = session.get(QualityAction, action_id)
+    if action is None or action.owner_id not in (actor.id, None):
+        return None
+    return action if sees_school(actor, _action_school(session, action)) else None
 
 
 def answer_action(session, *, actor, action, response):
@@ -304,16 +308,25 @@ def answer_action(session, *, actor, action, response):
         raise Invalid.field("response", _l("Write what you did after re-reviewing the unit."))
     if len(response) > MAX_TEXT:
         raise Invalid.field("response", _l("Use at most 2000 characters."))
-    if action.owner_id != actor.id:
-        raise Invalid.field(None, _l("Only the teacher who owns the action can answer it."))
     review = session.get(QualityReview, action.review_id)
     sample = session.get(QualitySample, review.sample_id)
+    left_to_school = action.owner_id is None and teaches_for_school(
+        session, actor, sample.school_id
+    )
+    if action.owner_id != actor.id and not left_to_school:
+        raise Invalid.field(None, _l("Only the teacher who owns the action can answer it."))
     plan = session.get(SamplingPlan, sample.plan_id)
     _lock_plan(session, plan.id)
+    # The teacher who answers an action left to the school becomes its owner.
     result = session.exec(
         update(QualityAction)
         .where(col(QualityAction.id) == action.id, col(QualityAction.status) == ActionStatus.OPEN)
-        .values(status=ActionStatus.ANSWERED, response=response, answered_at=utcnow())
+        .values(
+            status=ActionStatus.ANSWERED,
+            response=response,
+            answered_at=utcnow(),
+            owner_id=actor.id,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -341,7 +354,8 @@ class TeacherSample:
 
 
 def teacher_samples(session, *, actor):
-    """The teacher's own sampled decisions, newest first, with reviews and actions."""
+    """The teacher's own sampled decisions, newest first, with reviews and actions, and those
+    whose action the teacher answers for the school (left by a teacher who moved, or answered)."""
     rows = session.exec(
         select(
             QualitySample,
@@ -361,7 +375,14 @@ def teacher_samples(session, *, actor):
         .join(QualityAction, col(QualityAction.review_id) == QualityReview.id, isouter=True)
         .join(QualityDispute, col(QualityDispute.sample_id) == QualitySample.id, isouter=True)
         .where(
-            QualitySample.teacher_id == actor.id,
+            or_(
+                QualitySample.teacher_id == actor.id,
+                QualityAction.owner_id == actor.id,
+                and_(
+                    col(QualityAction.owner_id).is_(None),
+                    QualityAction.status == ActionStatus.OPEN,
+                ),
+            ),
             QualitySample.status != SampleStatus.NOT_SELECTED,
             # Decisions made at a school the teacher has since left stay with that school.
             in_scope(actor, QualitySample.school_id),
@@ -369,3 +390,54 @@ def teacher_samples(session, *, actor):
         .order_by(col(QualitySample.verified_at).desc(), col(QualitySample.id).desc())
     ).all()
     return [TeacherSample(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LeftAction:
+    """An open action of a teacher about a decision at a school they leave, as the change of
+    their school names it."""
+
+    id: int
+    action: QualityAction
+    unit: Unit
+    student: User
+
+
+def open_actions_at(session, teacher, school_ids_):
+    """The teacher's open actions about decisions at these schools."""
+    if not school_ids_:
+        return []
+    rows = session.exec(
+        select(QualityAction, Unit, User)
+        .join(QualityReview, col(QualityReview.id) == QualityAction.review_id)
+        .join(QualitySample, col(QualitySample.id) == QualityReview.sample_id)
+        .join(UnitCompletion, col(UnitCompletion.id) == QualitySample.completion_id)
+        .join(Unit, col(Unit.id) == UnitCompletion.unit_id)
+        .join(User, col(User.id) == UnitCompletion.student_id)
+        .where(
+            QualityAction.owner_id == teacher.id,
+            QualityAction.status == ActionStatus.OPEN,
+            col(QualitySample.school_id).in_(sorted(school_ids_)),
+        )
+        .order_by(col(QualityAction.due_on), col(QualityAction.id))
+    ).all()
+    return [LeftAction(action.id, action, unit, student) for action, unit, student in rows]
+
+
+def leave_actions(session, actor, teacher, items):
+    """The actions pass to the school's teachers (no commit): any of them may answer, and an
+    answer still lets the school's endorsement of the module be granted."""
+    for item in items:
+        action = session.get(QualityAction, item.id)
+        if action is not None and action.owner_id == teacher.id:
+            action.owner_id = None
+            session.add(action)
+
+
+def register_departure():
+    """A teacher's open actions at the schools they leave are among what the change names."""
+    from eduplatform.people.placement import TEACHER_DEPARTURES, Departure
+
+    TEACHER_DEPARTURES["quality_actions"] = Departure(
+        find=open_actions_at, end=leave_actions, template="quality/_teacher_leaves.html"
+    )

@@ -316,3 +316,56 @@ def test_a_teacher_who_moved_school_no_longer_sees_the_old_schools_samples(
     refused = client.post(f"/quality/actions/{action.id}", data={"response": "Done."})
     assert refused.status_code == 404
     assert db.get(QualityAction, action.id).status == "open"
+
+
+def test_a_moved_teachers_open_action_passes_to_the_schools_teachers(
+    client, login, db, make_user, quality, training, sampled
+):
+    """An open action blocks the school's endorsement of the module until it is answered: when
+    an administrator moves its teacher to another school, the confirmation names it and it
+    passes to the school's teachers; one of them answers it and becomes its owner. The teacher
+    who left, and teachers of other schools, still get 404."""
+    sample = sampled()
+    action = _disagreed(client, login, db, quality, sample)
+    student = db.get(User, db.get(UnitCompletion, sample.completion_id).student_id)
+    teacher = training.teacher
+    values = {"full_name": teacher.full_name, "email": teacher.email, "role": "teacher",
+              "organization_id": str(training.other_school.id)}  # fmt: skip
+    login(make_user("admin"))
+    asked = client.post(f"/admin/users/{teacher.id}?lang=en", data=values).get_data(as_text=True)
+    assert "1 open quality action passes to the school's teachers" in asked
+    assert f"EV-101-U1 High-voltage hazards · {student.full_name} (answer due" in asked
+    db.expire_all()
+    assert db.get(QualityAction, action.id).owner_id == teacher.id  # nothing changed yet
+    token = re.search(r'name="confirm_change" value="([^"]+)"', asked)[1]
+    moved = client.post(f"/admin/users/{teacher.id}", data={**values, "confirm_change": token})
+    assert moved.status_code == 302
+    client.post("/logout")
+    db.expire_all()
+    assert db.get(QualityAction, action.id).owner_id is None
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.school_changed")).one()
+    assert event.details["quality_actions_ids"] == [action.id]
+
+    for outsider in (training.teacher, training.foreign_teacher):
+        login(outsider)
+        assert client.get(f"/quality/actions/{action.id}").status_code == 404
+        refused = client.post(f"/quality/actions/{action.id}", data={"response": "Done."})
+        assert refused.status_code == 404
+        client.post("/logout")
+
+    login(training.other_teacher)
+    listed = client.get("/quality/my-samples?lang=en").get_data(as_text=True)
+    assert "any of its teachers can answer the action" in listed and "Show the tag." in listed
+    page = client.get(f"/quality/actions/{action.id}?lang=en").get_data(as_text=True)
+    assert "by a teacher who has since left the school" in page and "Your decision" not in page
+    answered = client.post(
+        f"/quality/actions/{action.id}", data={"response": "Re-assessed it with the student."}
+    )
+    assert answered.status_code == 302
+    db.expire_all()
+    found = db.get(QualityAction, action.id)
+    assert (found.status, found.owner_id) == ("answered", training.other_teacher.id)
+    listed = client.get("/quality/my-samples?lang=en").get_data(as_text=True)
+    assert "You answered this action for the school" in listed
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "quality.action_answered")).one()
+    assert event.actor_id == training.other_teacher.id
