@@ -135,6 +135,7 @@ def register_web_protections(app):
 
 
 def register_templates(app):
+    from eduplatform import once
     from eduplatform.forms import kept_fields
     from eduplatform.i18n import (
         finalize,
@@ -149,6 +150,7 @@ def register_templates(app):
     app.context_processor(template_globals)
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["kept_fields"] = kept_fields
+    app.jinja_env.globals["once_key"] = once.new_key  # a form that acts once (eduplatform.once)
     app.jinja_env.finalize = finalize
 
 

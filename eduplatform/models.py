@@ -32,6 +32,7 @@ from eduplatform.exchange.models import (
     SchoolFeedKey,
 )
 from eduplatform.notifications.models import Notification, NotificationSetting
+from eduplatform.once import FormSubmission
 from eduplatform.people.models import (
     AccountToken,
     ActivationCode,
@@ -107,6 +108,7 @@ __all__ = [
     "CompletionCriterion",
     "Enrollment",
     "ExchangeActivity",
+    "FormSubmission",
     "Module",
     "ModuleVersion",
     "Notification",

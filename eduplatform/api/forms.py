@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField
+from wtforms import DateField, HiddenField, RadioField, StringField
 from wtforms.validators import Optional
 
 from eduplatform.api.models import TokenScope
@@ -23,3 +23,6 @@ class TokenForm(Form):
         validators=[Optional()],
         description=_l("Optional: the last day the token works."),
     )
+    # The page's key (eduplatform.once): its answer shows the token once, and a reload of that
+    # answer sends the form again, which must not make another token.
+    form_key = HiddenField()

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from eduplatform import once
 from eduplatform.api import service
 from eduplatform.api.forms import SCOPE_LABELS, TokenForm
 from eduplatform.auth.access import login_required
@@ -21,7 +22,9 @@ def token_section():
     """The profile page lists the user's tokens (templates/api/_tokens.html)."""
     if request.endpoint != "auth.profile" or not current_user.is_authenticated:
         return {}
-    return {"api_tokens": _token_rows(), "api_token_form": TokenForm(prefix="token")}
+    form = TokenForm(prefix="token")
+    form.form_key.data = once.new_key()
+    return {"api_tokens": _token_rows(), "api_token_form": form}
 
 
 def _token_rows():
@@ -42,9 +45,19 @@ def _token_rows():
 def create():
     form = TokenForm(prefix="token")
     if form.validate_on_submit():
+        db = get_session()
+        if not once.first_time(db, actor=current_user, key=form.form_key.data):
+            flash(
+                _(
+                    "This form was sent before: the token was made then, and its value shown "
+                    "only once. If you did not copy it, revoke it below and create another."
+                ),
+                "warning",
+            )
+            return redirect(url_for("auth.profile", _anchor="api-tokens"))
         try:
             token, raw = service.create_token(
-                get_session(),
+                db,
                 actor=current_user,
                 user=current_user,
                 name=form.name.data,
@@ -52,6 +65,7 @@ def create():
                 expires_on=form.expires_on.data,
             )
         except Invalid as refused:
+            db.rollback()  # the key too: the corrected form, sent with it, makes the token
             apply_errors(form, refused)
         else:
             # Shown on this response only: never stored, never put in a flash message or cookie.

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from eduplatform import scope
+from eduplatform import once, scope
 from eduplatform.auth.access import roles_required
 from eduplatform.clock import local_today
 from eduplatform.db import get_session
@@ -253,6 +253,17 @@ def issue():
         back = url_for("cohorts.index")
     if not students:
         flash(_("Tick the students who need a new code."), "error")
+        return redirect(back)
+    if not once.first_time(db, actor=current_user, key=request.form.get(once.FIELD)):
+        # The page that showed the codes, reloaded: new codes would void the ones shown.
+        flash(
+            _(
+                "This form was sent before: the codes were issued then and shown only once, and "
+                "the sheet printed or downloaded from that page still works. For new codes, tick "
+                "the students again."
+            ),
+            "warning",
+        )
         return redirect(back)
     resets = sum(1 for student in students if student.password_hash)
     issued = activation.issue_codes(db, actor=current_user, students=students)

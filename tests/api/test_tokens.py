@@ -89,6 +89,32 @@ def test_profile_page_creates_a_token_and_shows_it_once(client, login, world, db
     assert "Mobile app" in listing and raw not in listing and raw[:8] in listing
 
 
+def test_reloading_the_new_tokens_page_makes_no_other_token(client, login, world, db):
+    """The browser sends the form again when the page that showed the token is reloaded: the
+    page's key is known, nothing is made, and the profile says why."""
+    login(world.teacher)
+    page = client.get("/profile?lang=en").get_data(as_text=True)
+    key = re.search(r'name="token-form_key"[^>]*value="([0-9a-f]{32})"', page)[1]
+    values = {"token-name": "Mobile app", "token-scope": "read", "token-form_key": key}
+    assert client.post("/profile/tokens?lang=en", data=values).status_code == 200
+    again = client.post("/profile/tokens?lang=en", data=values, follow_redirects=True)
+    assert "This form was sent before" in again.get_data(as_text=True)
+    assert len(db.exec(select(ApiToken)).all()) == 1
+    # A key is one page's: the profile shown again gives the next token a new one.
+    page = client.get("/profile?lang=en").get_data(as_text=True)
+    assert key not in page
+
+
+def test_a_refused_token_form_sent_again_corrected_makes_the_token(client, login, world, db):
+    login(world.teacher)
+    key = "0123456789abcdef0123456789abcdef"
+    refused = {"token-name": "", "token-scope": "read", "token-form_key": key}
+    assert client.post("/profile/tokens?lang=en", data=refused).status_code == 422
+    corrected = {**refused, "token-name": "Mobile app"}
+    assert client.post("/profile/tokens?lang=en", data=corrected).status_code == 200
+    assert [t.name for t in db.exec(select(ApiToken)).all()] == ["Mobile app"]
+
+
 def test_profile_form_errors_are_shown_next_to_the_field(client, login, world, db):
     login(world.teacher)
     response = client.post(

@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from eduplatform.people.models import ActivationCode, Enrollment, User
+from eduplatform.sqltypes import utcnow
 from tests.conftest import PASSWORD
 from tests.people.conftest import preview_choices, roster_csv, roster_xlsx, students
 from tests.xlsx_bombs import reported_bomb, wide_row_bomb
@@ -206,6 +207,32 @@ def test_new_codes_for_selected_students_replace_their_old_codes(client, login, 
         select(ActivationCode).where(ActivationCode.user_id == ids[0]).order_by(ActivationCode.id)
     ).all()
     assert len(codes) == 2 and codes[0].expires_at <= codes[1].created_at
+
+
+def test_reloading_the_new_codes_page_keeps_the_codes_it_showed(client, login, db, world):
+    """The browser sends the form again when the page of new codes is reloaded: the class
+    page's key is known, no code is issued or voided (the printed sheet still works), and the
+    class page says why. The class page shown again issues new codes."""
+    login(world.teacher)
+    _import(client, world, count=2)
+    ids = [u.id for u in db.exec(select(User).where(User.role == "student")).all()]
+    page = client.get(f"/classes/{world.cohort.id}?lang=en").get_data(as_text=True)
+    key = re.search(r'name="form_key" value="([0-9a-f]{32})"', page)[1]
+    values = {"student": [str(ids[0])], "cohort": str(world.cohort.id), "form_key": key}
+    assert client.post("/activation-codes?lang=en", data=values).status_code == 200
+    shown = db.exec(select(ActivationCode).where(ActivationCode.user_id == ids[0])).all()
+    live = [code for code in shown if code.expires_at > utcnow()]
+    again = client.post("/activation-codes?lang=en", data=values, follow_redirects=True)
+    assert "This form was sent before" in again.get_data(as_text=True)
+    db.expire_all()
+    after = db.exec(select(ActivationCode).where(ActivationCode.user_id == ids[0])).all()
+    assert len(after) == len(shown)
+    assert [c.id for c in after if c.expires_at > utcnow()] == [c.id for c in live]
+    page = client.get(f"/classes/{world.cohort.id}?lang=en").get_data(as_text=True)
+    fresh = re.search(r'name="form_key" value="([0-9a-f]{32})"', page)[1]
+    assert fresh != key
+    issued = client.post("/activation-codes?lang=en", data={**values, "form_key": fresh})
+    assert issued.status_code == 200 and "Printable sheet" in issued.get_data(as_text=True)
 
 
 def test_too_large_upload_is_refused(client, login, world):
