@@ -1,10 +1,12 @@
 """Language selection and the helpers templates use for it."""
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
 import flask_babel
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import current_app, g, has_request_context, request
@@ -200,6 +202,40 @@ def _cached_decimalformat(number, format=None):
         return _decimal_in(number, format, str(get_locale()))
     except TypeError:  # an unhashable number type: as Flask-Babel does it
         return flask_babel.format_decimal(number, format)
+
+
+@lru_cache(maxsize=64)
+def _spaced_currency_pattern(currency, locale):
+    """The language's currency pattern with CLDR's currency spacing, which Babel leaves out:
+    a sign whose side next to the digits is a letter stands a no-break space apart from them
+    ("IDR 1,500,000", "Rp 1.500.000"); a symbol such as "¥" touches them ("¥8,200.00")."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    sign = babel_numbers.get_currency_symbol(currency, locale)
+
+    def stands_apart(char):
+        return unicodedata.category(char)[0] not in "SZ"
+
+    if stands_apart(sign[-1]):
+        pattern = re.sub("¤(?=[#0])", "¤\u00a0", pattern)
+    if stands_apart(sign[0]):
+        pattern = re.sub("(?<=[#0])¤", "\u00a0¤", pattern)
+    return pattern
+
+
+def format_money(amount, currency):
+    """An amount in the page's language with the currency's own decimals (none for IDR); an
+    amount with more, such as sen, gets the language's decimals rather than being rounded
+    away: Rp 1.500.000, Rp 0,50, ¥8,200.00."""
+    locale = str(get_locale())
+    digits = babel_numbers.get_currency_precision(currency)
+    return babel_numbers.format_currency(
+        amount,
+        currency,
+        format=_spaced_currency_pattern(currency, locale),
+        locale=locale,
+        currency_digits=amount == round(amount, digits),
+        decimal_quantization=False,
+    )
 
 
 def moment_format(value):

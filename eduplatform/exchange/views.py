@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, format_currency, format_decimal, get_locale
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -31,6 +31,7 @@ from eduplatform.exchange import access, exports, queries, service, times
 from eduplatform.exchange.forms import LABELS, language_name
 from eduplatform.exchange.models import Partnership
 from eduplatform.exchange.participation import person_participation
+from eduplatform.i18n import format_money
 from eduplatform.ids import page_arg
 from eduplatform.people.models import Organization, OrgKind, Role, User
 from eduplatform.urls import public_host, public_url
@@ -47,7 +48,7 @@ def exchange_template_helpers():
     participation for templates/exchange/_participation.html."""
     helpers = {
         "exchange_labels": LABELS,
-        "money": lambda amount, currency: format_currency(amount, currency),
+        "money": format_money,
         "hours_text": lambda hours: format_decimal(hours, format="#,##0.#"),
         "activity_when": times.describe,
         "partnership_name": partnership_name,

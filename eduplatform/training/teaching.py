@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -119,17 +120,24 @@ def approve_selected():
         db.rollback()
         apply_errors(form, refused)
         return render_template("training/confirm_approve.html", rows=rows, form=form), 422
-    flash(_("%(count)d records verified.", count=len(result.approved)), "success")
-    if result.skipped or len(rows) < len(ids):
+    verified = len(result.approved)
+    flash(ngettext("%(num)d record verified.", "%(num)d records verified.", verified), "success")
+    skipped = len(result.skipped) + len(ids) - len(rows)
+    if skipped:
         flash(
-            _(
-                "%(count)d records were already reviewed by someone else and were skipped.",
-                count=len(result.skipped) + len(ids) - len(rows),
+            ngettext(
+                "%(num)d record was already reviewed by someone else and was skipped.",
+                "%(num)d records were already reviewed by someone else and were skipped.",
+                skipped,
             ),
             "warning",
         )
     if result.certificates:
-        flash(_("%(count)d certificates issued.", count=len(result.certificates)), "success")
+        issued = len(result.certificates)
+        flash(
+            ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", issued),
+            "success",
+        )
     return redirect(url_for("teaching.queue"))
 
 

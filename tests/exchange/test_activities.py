@@ -236,3 +236,31 @@ def test_student_and_other_school_cannot_manage_activities(client, login, world,
     login(world.other_teacher)
     assert client.get(f"/exchange/activities/{activity.id}/edit").status_code == 404
     assert client.post(f"/exchange/activities/{activity.id}/cancel").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "travel", "other", "total", "zero"),
+    [
+        ("id", "Rp\u00a01.500.000", "Rp\u00a00,50", "Rp\u00a01.500.000,50", "Rp\u00a00"),
+        ("en", "IDR\u00a01,500,000", "IDR\u00a00.50", "IDR\u00a01,500,000.50", "IDR\u00a00"),
+        ("zh", "IDR\u00a01,500,000", "IDR\u00a00.50", "IDR\u00a01,500,000.50", "IDR\u00a00"),
+    ],
+)
+def test_budget_shows_amounts_in_the_pages_language(
+    client, login, world, plan, lang, travel, other, total, zero
+):
+    """Before: "IDR1,500,000" and "IDR0", the code glued to the digits, and 0.50 shown as 0."""
+    activity = plan(cost_travel="1500000", cost_other="0.5")
+    login(world.teacher)
+    funding = text(client.get(f"/exchange/activities/{activity.id}?lang={lang}"))
+    funding = funding.split('id="report"')[0].split("</h2>", 1)[1]
+    assert f">{travel}<" in funding and f">{other}<" in funding
+    assert f"<strong>{total}</strong>" in funding and f">{zero}<" in funding
+
+
+def test_budget_sign_that_is_a_symbol_touches_the_digits(client, login, world, plan):
+    """CNY in Chinese is "¥8,200.00": only a sign ending in a letter stands apart."""
+    activity = plan(currency="CNY", cost_travel="8200")
+    login(world.teacher)
+    page = text(client.get(f"/exchange/activities/{activity.id}?lang=zh"))
+    assert ">¥8,200.00<" in page

@@ -299,3 +299,22 @@ def test_after_a_decision_the_next_record_is_found_in_one_statement_within_the_f
     assert f"student={training.classmate.id}" in location
     queue = [s for s in seen.selects() if re.search(r'FROM unit_completion JOIN "?user"? ON', s)]
     assert len(queue) == 1 and "count(*)" not in queue[0] and "LIMIT" in queue[0]
+
+
+def test_bulk_approval_of_one_record_speaks_of_one(client, login, db, training, verified, log):
+    """Before: "these 1 records", "Yes, verify them", "1 records verified.", "1 certificates
+    issued." and "1 records were already reviewed"."""
+    (earlier,) = verified("EV-101-U1")
+    last = log("EV-101-U2")
+    login(training.teacher)
+    page = client.post("/training/verification/approve?lang=en", data={"completion": [last.id]})
+    page = page.get_data(as_text=True)
+    assert "You are about to verify this record:" in page and "Yes, verify it" in page
+    response = client.post(
+        "/training/verification/approve?lang=en",
+        data={"completion": [last.id, earlier.id], "confirm": "1", "criteria_checked": "y"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "1 record verified." in page and "1 certificate issued." in page
+    assert "1 record was already reviewed by someone else and was skipped." in page
