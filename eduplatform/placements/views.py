@@ -186,7 +186,10 @@ def new():
 @roles_required(*STAFF)
 def detail(placement_id):
     db = get_session()
-    placement = load_placement(db, placement_id)
+    return _placement_page(db, load_placement(db, placement_id), VisitForm())
+
+
+def _placement_page(db, placement, visit_form):
     users, orgs, supervisors = _names(db, [placement])
     return render_template(
         "placements/detail.html",
@@ -199,6 +202,7 @@ def detail(placement_id):
         units=service.expected_units(db, placement.id),
         can_manage=service.can_manage(current_user, placement),
         status_form=StatusForm(),
+        visit_form=visit_form,
         **_detail_extras(db, placement),
     )
 
@@ -213,7 +217,6 @@ def _detail_extras(db, placement):
         "links": links.current_links(db, placement.id),
         "figures": monitoring.placement_figures(db, placement),
         "visits": monitoring.visits_of(db, placement.id),
-        "visit_form": VisitForm(),
         **_assessment_context(db, placement),
         "link_form": LinkForm(),
         "now": utcnow(),
@@ -457,6 +460,7 @@ def supervisor_language(company_id, supervisor_id):
 @bp.route("/<int:placement_id>/visits", methods=["POST"])
 @roles_required(*service.MANAGERS)
 def record_visit(placement_id):
+    """A refused visit shows the page again, each error at its field and what was typed kept."""
     db = get_session()
     placement = load_placement(db, placement_id, manage=True)
     form = VisitForm()
@@ -471,12 +475,14 @@ def record_visit(placement_id):
                 issues=form.issues.data,
             )
         except Invalid as refused:
-            flash(str(refused), "error")
+            db.rollback()
+            apply_errors(form, refused)
         else:
             flash(_("Visit recorded."), "success")
-    else:
-        flash(_("Enter the date of the visit and your notes."), "error")
-    return redirect(url_for("placements.detail", placement_id=placement.id, _anchor="visits"))
+            return redirect(
+                url_for("placements.detail", placement_id=placement.id, _anchor="visits")
+            )
+    return _placement_page(db, placement, form), 422
 
 
 @bp.route("/<int:placement_id>/units/<int:unit_id>/verify", methods=["POST"])

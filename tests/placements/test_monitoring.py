@@ -1,5 +1,6 @@
 """The teacher's placement page: figures, monitoring visits, a unit verified from the journal."""
 
+import re
 from datetime import time, timedelta
 
 from sqlmodel import select
@@ -54,6 +55,53 @@ def test_a_teacher_records_a_visit_and_the_office_cannot(client, login, db, pkl,
     client.post(f"/placements/{placement.id}/visits", data=data)
     visit = db.exec(select(MonitoringVisit)).one()
     assert (visit.teacher_id, visit.visited_on) == (pkl.teacher.id, TODAY)
+
+
+def _tag(page, name, element_id):
+    return re.search(rf'<{name}[^>]*id="{element_id}"[^>]*>', page).group(0)
+
+
+def test_a_visit_dated_in_the_future_shows_the_page_again_with_the_error_at_the_date(
+    client, login, db, pkl, make_placement
+):
+    placement = make_placement()
+    login(pkl.teacher)
+    data = {"visited_on": "2099-01-01", "notes": "my long careful visit notes"}
+    response = client.post(f"/placements/{placement.id}/visits?lang=zh", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    date = _tag(page, "input", "visited_on")
+    assert 'aria-invalid="true"' in date and 'aria-describedby="visited_on-error"' in date
+    assert '<p class="error" id="visited_on-error">日期不能晚于今天。</p>' in page
+    assert 'value="2099-01-01"' in date
+    assert "my long careful visit notes</textarea>" in page
+    assert "aria-invalid" not in _tag(page, "textarea", "notes")
+    assert "此字段为必填项" not in page and 'class="flash flash-error"' not in page
+    assert f'action="/placements/{placement.id}/visits#visits"' in page
+    assert db.exec(select(MonitoringVisit)).all() == []
+
+
+def test_a_visit_without_notes_or_with_a_bad_date_is_refused_at_that_field(
+    client, login, db, pkl, make_placement
+):
+    placement = make_placement()
+    login(pkl.teacher)
+    url = f"/placements/{placement.id}/visits?lang=en"
+    response = client.post(url, data={"visited_on": TODAY.isoformat(), "notes": "  "})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in _tag(page, "textarea", "notes")
+    assert '<p class="error" id="notes-error">This field is required.</p>' in page
+    assert "aria-invalid" not in _tag(page, "input", "visited_on")
+    response = client.post(url, data={"visited_on": "01/13/2026", "notes": "Siti rajin."})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in _tag(page, "input", "visited_on")
+    assert "Siti rajin.</textarea>" in page
+    assert db.exec(select(MonitoringVisit)).all() == []
+    response = client.post(url, data={"visited_on": TODAY.isoformat(), "notes": "Siti rajin."})
+    assert (response.status_code, response.location) == (302, f"/placements/{placement.id}#visits")
+    assert len(db.exec(select(MonitoringVisit)).all()) == 1
 
 
 def test_one_tap_verifies_the_unit_from_countersigned_entries(
