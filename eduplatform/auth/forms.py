@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from eduplatform.config import LANGUAGES
 from eduplatform.forms import Form, choices
+from eduplatform.people.service import EMAIL_RE
 
 
 class LoginForm(Form):
@@ -76,6 +77,11 @@ class ForgotPasswordForm(Form):
         validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "email", "autocapitalize": "none"},
     )
+
+    def validate_email(self, field):
+        # Only the address's shape is checked: whether an account has it stays unsaid.
+        if not EMAIL_RE.match((field.data or "").strip()):
+            raise ValidationError(_l("Enter a valid email address."))
 
 
 class SetPasswordForm(Form):

@@ -10,11 +10,13 @@ records the audit event and commits one transaction.
 """
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from eduplatform.audit.service import record_event
+from eduplatform.clock import local_today
 from eduplatform.errors import Invalid
 from eduplatform.exchange.models import (
     Area,
@@ -24,7 +26,14 @@ from eduplatform.exchange.models import (
     PartnershipSchool,
     PartnershipStatus,
 )
-from eduplatform.exchange.validation import Errors, check_length, clean_text
+from eduplatform.exchange.validation import (
+    Errors,
+    check_date_range,
+    check_length,
+    clean_text,
+    years_after,
+)
+from eduplatform.people.countries import COUNTRY_MESSAGE, is_country
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.people.service import EMAIL_RE, create_organization
 from eduplatform.sqltypes import utcnow
@@ -35,6 +44,11 @@ MAX_CONTACTS = 10
 SISTER_SCHOOL_PARTNERS = frozenset({OrgKind.SCHOOL, OrgKind.UNIVERSITY})
 CITY_KINDS = frozenset({PartnershipKind.SISTER_SCHOOL, PartnershipKind.UNIVERSITY})
 MAX_MEMBERS = 500
+# How far ahead each date may lie. An MoU is signed before it is recorded; a partnership being
+# proposed starts within a few years; an agreed end may be a whole MoU term ahead (five years is
+# common, renewals add more). Decades ahead is a typing slip.
+START_YEARS_AHEAD = 3
+END_YEARS_AHEAD = 10
 
 
 def parse_contacts(text):
@@ -104,6 +118,18 @@ def _member_errors(errors, *, school, kind, partner, members):
             break
 
 
+def _date_errors(errors, fields):
+    today = local_today()
+    limits = {
+        "mou_signed_on": today,
+        "started_on": years_after(today, START_YEARS_AHEAD),
+        "ended_on": years_after(today, END_YEARS_AHEAD),
+    }
+    for field, latest in limits.items():
+        if isinstance(fields[field], date):
+            check_date_range(errors, field, fields[field], latest=latest)
+
+
 def _partnership_errors(*, school, kind, partner, partner_name, fields, members=()):
     errors = Errors()
     if school is None or school.kind not in (OrgKind.SCHOOL, OrgKind.OFFICE):
@@ -139,6 +165,7 @@ def _partnership_errors(*, school, kind, partner, partner_name, fields, members=
         errors.add("areas", _l("Unknown area: %(area)s.", area=", ".join(unknown)))
     if fields["status"] not in set(PartnershipStatus):
         errors.add("status", _l("Choose proposed, active or ended."))
+    _date_errors(errors, fields)
     started, ended = fields["started_on"], fields["ended_on"]
     if started and ended and ended < started:
         errors.add("ended_on", _l("The end date is before the start date."))
@@ -232,6 +259,8 @@ def create_partnership(
         errors.add(
             "register_partner", _l("Only a university partner can be added to the platform.")
         )
+    if registering and not is_country(register_partner_country):
+        errors.add("partner_country", COUNTRY_MESSAGE)
     errors.raise_any()
     if registering:
         try:

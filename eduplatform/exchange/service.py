@@ -31,9 +31,11 @@ from eduplatform.exchange.signals import activity_changed
 from eduplatform.exchange.validation import (
     Errors,
     check_amount,
+    check_date_range,
     check_hours,
     check_length,
     clean_text,
+    years_after,
 )
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.sqltypes import utcnow
@@ -42,6 +44,9 @@ CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_SPAN_DAYS = 366
+# Activities are planned within an MoU's few years, never decades ahead: a year such as 2999 is
+# a typing slip. Past ones may be recorded back to EARLIEST_DATE.
+PLAN_YEARS_AHEAD = 3
 
 
 def _check_times(errors, data, starts_on, ends_on):
@@ -104,6 +109,10 @@ def _activity_fields(session, partnership, data, actor=None):
         errors.add("ends_on", _l("The end date is before the start date."))
     elif (ends_on - starts_on).days + 1 > MAX_SPAN_DAYS:
         errors.add("ends_on", _l("An activity lasts at most a year; record longer ones in parts."))
+    if isinstance(starts_on, date):
+        latest = years_after(local_today(), PLAN_YEARS_AHEAD)
+        check_date_range(errors, "starts_on", starts_on, latest=latest)
+        check_date_range(errors, "ends_on", ends_on, latest=latest)
     start_time, end_time, timezone = _check_times(errors, data, starts_on, ends_on)
     school_id = _check_school(errors, actor, partnership, data.get("school_id") or None)
     place, online_url = clean_text(data.get("place")), clean_text(data.get("online_url"))

@@ -1,15 +1,22 @@
-"""Checks shared by the exchange's rules: collected field errors, text, amounts and hours, and
-numbers as people type them."""
+"""Checks shared by the exchange's rules: collected field errors, text, dates, amounts and
+hours, and numbers as people type them."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+from eduplatform.clock import local_today
 from eduplatform.errors import Invalid
 
 MAX_AMOUNT = Decimal("9999999999.99")
+# The programmes recorded here (the sister-school exchange, placements) are of this century: a
+# date before 2000 is a slip of the keyboard (1900 for 2000, a lost digit), never a record.
+EARLIEST_DATE = date(2000, 1, 1)
 
 
 class Errors(list):
@@ -25,6 +32,37 @@ class Errors(list):
 
 def clean_text(value):
     return (value or "").strip()
+
+
+def years_after(day, years):
+    """The same day `years` later (or earlier, when negative); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_date_range(errors, field, value, *, latest, earliest=EARLIEST_DATE):
+    """Refuse a date outside [earliest, latest]; a latest of today says "in the future"."""
+    if value < earliest:
+        errors.add(
+            field,
+            _l(
+                "The date cannot be before %(date)s.",
+                date=LazyString(format_date, earliest, "long"),
+            ),
+        )
+    elif value > latest:
+        if latest == local_today():
+            errors.add(field, _l("The date cannot be in the future."))
+        else:
+            errors.add(
+                field,
+                _l(
+                    "The date cannot be after %(date)s.",
+                    date=LazyString(format_date, latest, "long"),
+                ),
+            )
 
 
 def check_length(errors, field, value, limit, required=False):

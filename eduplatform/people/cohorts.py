@@ -26,19 +26,39 @@ from eduplatform.people.models import (
 )
 
 YEAR_RE = re.compile(r"^(\d{4})/(\d{4})$")
+# A class is set up at most a year ahead, and a school records the classes of its current
+# students (an SMK course lasts three or four years) with a year or so to spare: a year such as
+# "2099/2100" is a typing slip.
+YEARS_BACK = 5
+YEARS_AHEAD = 1
 
 
-def year_problem(academic_year):
-    """Why an academic year such as "2025/2026" is refused, or None."""
+def current_year_start():
+    """The first calendar year of the academic year (July to June) that today falls in."""
+    today = local_today()
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def year_problem(academic_year, *, kept=None):
+    """Why an academic year such as "2025/2026" is refused, or None; `kept` (the class's year
+    before an edit) stays acceptable however old, so that old classes remain editable."""
     match = YEAR_RE.match(academic_year or "")
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         return _l('Write the academic year as "2025/2026" (two consecutive years).')
-    if not 2000 <= int(match.group(1)) <= 2100:
-        return _l("Choose an academic year between 2000 and 2100.")
+    current = current_year_start()
+    first, last = current - YEARS_BACK, current + YEARS_AHEAD
+    if academic_year != kept and not first <= int(match.group(1)) <= last:
+        return _l(
+            "Choose an academic year between %(first)s and %(last)s.",
+            first=f"{first}/{first + 1}",
+            last=f"{last}/{last + 1}",
+        )
     return None
 
 
-def _cohort_errors(session, *, school, name, academic_year, program_id, teachers, exclude_id):
+def _cohort_errors(
+    session, *, school, name, academic_year, program_id, teachers, exclude_id, kept_year=None
+):
     errors = []
     if not school.active:
         errors.append({"field": "school", "message": _l("This school is deactivated.")})
@@ -46,7 +66,7 @@ def _cohort_errors(session, *, school, name, academic_year, program_id, teachers
         errors.append({"field": "name", "message": _l("Enter the class name, e.g. XI TKRO 1.")})
     elif len(name) > 60:
         errors.append({"field": "name", "message": _l("Use at most 60 characters.")})
-    problem = year_problem(academic_year)
+    problem = year_problem(academic_year, kept=kept_year)
     if problem:
         errors.append({"field": "academic_year", "message": problem})
     elif name:
@@ -116,6 +136,7 @@ def update_cohort(
         program_id=program_id,
         teachers=teachers,
         exclude_id=cohort.id,
+        kept_year=cohort.academic_year,
     )
     # A deactivated school's classes stay editable: its history may need correcting.
     errors = [e for e in errors if e["field"] != "school"]

@@ -9,6 +9,7 @@ from eduplatform.audit.service import record_event
 from eduplatform.auth.passwords import password_problem
 from eduplatform.errors import Invalid
 from eduplatform.people import placement
+from eduplatform.people.countries import COUNTRY_MESSAGE, is_country
 from eduplatform.people.memberships import add_membership
 from eduplatform.people.models import Organization, OrgKind, Role, User, UserSession
 from eduplatform.sqltypes import utcnow
@@ -16,7 +17,6 @@ from eduplatform.sqltypes import utcnow
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 NPSN_RE = re.compile(r"^\d{8}$")
 NISN_RE = re.compile(r"^\d{10}$")
-COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
 def normalize_npsn(npsn):
@@ -81,8 +81,8 @@ def create_organization(
             errors.append({"field": "npsn", "message": _l("A school with this NPSN exists.")})
     elif kind == OrgKind.SCHOOL and country == "ID":
         errors.append({"field": "npsn", "message": _l("An Indonesian school needs its NPSN.")})
-    if not COUNTRY_RE.match(country):
-        errors.append({"field": "country", "message": _l("Use a two-letter country code.")})
+    if not is_country(country):
+        errors.append({"field": "country", "message": COUNTRY_MESSAGE})
     if errors:
         raise Invalid(errors)
     org = Organization(

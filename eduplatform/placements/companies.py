@@ -14,11 +14,11 @@ from eduplatform.audit.service import record_event
 from eduplatform.errors import Invalid
 from eduplatform.exchange.partnerships import PHONE_RE
 from eduplatform.exchange.validation import Errors, check_length, clean_text
+from eduplatform.people.countries import COUNTRY_MESSAGE, is_country
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.people.service import EMAIL_RE
 from eduplatform.placements.models import Company, Sector, Supervisor
 
-COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 SUPERVISOR_LANGUAGES = ("id", "en", "zh")
 
 
@@ -31,8 +31,8 @@ def _company_errors(*, name, sector, country, npwp, nib):
     check_length(errors, "name", name, 200, required=True)
     if sector not in set(Sector):
         errors.add("sector", _l("Choose the company's sector."))
-    if not COUNTRY_RE.match(country):
-        errors.add("country", _l("Use a two-letter country code."))
+    if not is_country(country):
+        errors.add("country", COUNTRY_MESSAGE)
     if npwp and not (npwp.isdigit() and len(npwp) in (15, 16)):
         errors.add("npwp", _l("An NPWP has 15 or 16 digits."))
     if nib and not (nib.isdigit() and len(nib) == 13):

@@ -19,7 +19,13 @@ from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Unit
 from eduplatform.errors import Conflict, Invalid
-from eduplatform.exchange.validation import Errors, check_length, clean_text
+from eduplatform.exchange.validation import (
+    Errors,
+    check_date_range,
+    check_length,
+    clean_text,
+    years_after,
+)
 from eduplatform.people.memberships import school_filter, school_ids
 from eduplatform.people.models import (
     Cohort,
@@ -40,6 +46,11 @@ from eduplatform.training.progress import active_enrollment, cohort_modules, uni
 MANAGERS = (Role.TEACHER, Role.ADMIN)
 VIEWERS = (Role.TEACHER, Role.OFFICE, Role.ADMIN)
 MAX_UNITS = 60
+# A placement is a current student's: an SMK course lasts three or four years, so none starts
+# more than four years ago, and placements are planned at most a school year or so ahead. The
+# note on the dates explains a placement outside the class's year, not one outside these.
+PLACEMENT_YEARS_BACK = 4
+PLACEMENT_YEARS_AHEAD = 2
 
 
 def scope_ids(actor):
@@ -126,6 +137,13 @@ def _date_errors(session, errors, *, student, starts_on, ends_on, dates_note):
     if not isinstance(ends_on, date):
         errors.add("ends_on", _l("Enter the last day of the placement."))
     if errors or student is None:
+        return
+    today = local_today()
+    earliest = years_after(today, -PLACEMENT_YEARS_BACK)
+    latest = years_after(today, PLACEMENT_YEARS_AHEAD)
+    check_date_range(errors, "starts_on", starts_on, earliest=earliest, latest=latest)
+    check_date_range(errors, "ends_on", ends_on, earliest=earliest, latest=latest)
+    if errors:
         return
     if ends_on <= starts_on:
         errors.add("ends_on", _l("The last day must be after the first day."))
