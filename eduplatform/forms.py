@@ -1,10 +1,14 @@
 """The form base class every form uses, and glue between service refusals and WTForms."""
 
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from markupsafe import Markup
+from wtforms import BooleanField, FileField, SelectChoice
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import DataRequired, InputRequired
 
 
 class _CatalogTranslations:
@@ -21,11 +25,45 @@ _TRANSLATIONS = _CatalogTranslations()
 
 
 class Form(FlaskForm):
-    """FlaskForm with CSRF, whose built-in validation messages follow the user's language."""
+    """FlaskForm with CSRF; built-in messages follow the user's language and name the field."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # WTForms' required message cannot name its field; a page can show several at once.
+        for field in self:
+            _name_the_field_left_empty(field)
+        return valid
+
+
+def _name_the_field_left_empty(field):
+    """Replace WTForms' generic required message on `field` by one that names it."""
+    if not any(
+        isinstance(v, DataRequired | InputRequired) and v.message is None for v in field.validators
+    ):
+        return  # a validator's own message= stays as written
+    generic = field.gettext("This field is required.")
+    if generic in field.errors and (message := _required_message(field)):
+        field.errors = [message if error == generic else error for error in field.errors]
+
+
+def _required_message(field):
+    """'Fill in “Label”.' in the page's language, worded for the field's type; None unlabelled."""
+    if getattr(field.widget, "input_type", None) == "hidden":
+        return None
+    text = field.label.text
+    text = Markup(text).striptags() if hasattr(text, "__html__") else str(text)
+    label = text.strip().rstrip(":：*").strip()
+    if not label:
+        return None
+    if isinstance(field, BooleanField):
+        return _("Tick “%(label)s”.", label=label)
+    if isinstance(field, SelectFieldBase | FileField):
+        return _("Choose “%(label)s”.", label=label)
+    return _("Fill in “%(label)s”.", label=label)
 
 
 def choices(pairs, blank=None):

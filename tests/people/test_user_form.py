@@ -43,7 +43,7 @@ def test_an_account_without_a_role_is_refused_on_the_role_field(client, login, d
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _field_errors(page, "role") == ["This field is required."]
+    assert _field_errors(page, "role") == ["Choose “Role”."]
     assert _users(db) == before
     assert db.exec(select(User).where(User.email == "na@example.org")).first() is None
 
@@ -63,9 +63,9 @@ def test_an_empty_form_shows_every_problem_at_once(client, login, db):
         "/admin/users/new?lang=en",
         data={"full_name": "", "email": "", "role": "", "organization_id": ""},
     ).get_data(as_text=True)
-    assert _field_errors(page, "full_name") == ["This field is required."]
+    assert _field_errors(page, "full_name") == ["Fill in “Full name”."]
     assert _field_errors(page, "email") == ["Enter an email address."]
-    assert _field_errors(page, "role") == ["This field is required."]
+    assert _field_errors(page, "role") == ["Choose “Role”."]
     assert _top_errors(page) == ""
     assert _users(db) == before
 
@@ -83,7 +83,7 @@ def test_wtforms_and_service_problems_show_together(client, login, db, make_org)
             "nisn": "123",
         },
     ).get_data(as_text=True)
-    assert _field_errors(page, "full_name") == ["This field is required."]
+    assert _field_errors(page, "full_name") == ["Fill in “Full name”."]
     assert _field_errors(page, "email") == ["Enter a valid email address."]
     assert _field_errors(page, "organization_id") == ["Students and teachers belong to a school."]
     assert _field_errors(page, "nisn") == ["Only students have a NISN."]
@@ -145,7 +145,7 @@ def test_editing_shows_every_problem_and_changes_nothing(client, login, db, make
             "organization_id": str(university.id),
         },
     ).get_data(as_text=True)
-    assert _field_errors(page, "full_name") == ["This field is required."]
+    assert _field_errors(page, "full_name") == ["Fill in “Full name”."]
     assert _field_errors(page, "organization_id") == ["Students and teachers belong to a school."]
     db.refresh(teacher)
     assert teacher.full_name == "Budi Guru" and teacher.organization_id != university.id
@@ -163,6 +163,6 @@ def test_editing_without_a_role_is_refused(client, login, db, make_user):
             "organization_id": str(teacher.organization_id),
         },
     ).get_data(as_text=True)
-    assert _field_errors(page, "role") == ["This field is required."]
+    assert _field_errors(page, "role") == ["Choose “Role”."]
     db.refresh(teacher)
     assert teacher.role == "teacher"

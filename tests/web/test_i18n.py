@@ -47,4 +47,4 @@ def test_forbidden_page_is_translated(client, login):
 
 def test_form_validation_messages_are_translated(client):
     page = client.post("/login", data={"login": "", "password": ""}).get_data(as_text=True)
-    assert "Kolom ini wajib diisi." in page
+    assert "Isi “Email atau NISN”." in page  # the required message names the field by its label
