@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import col, select
 
+from eduplatform.api.forms import SCOPE_LABELS
+from eduplatform.audit.targets import TARGET_LOADERS, load_targets
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.exchange.forms import (
     ACTIVITY_KIND_LABELS,
@@ -22,6 +24,7 @@ from eduplatform.exchange.forms import (
 from eduplatform.exchange.models import ExchangeActivity, Partnership
 from eduplatform.i18n import org_kind_label, person_name, role_label
 from eduplatform.people.models import Cohort, Organization, OrgKind, User
+from eduplatform.placements.forms import LANGUAGE_LABELS, STATUS_LABELS
 from eduplatform.quality.labels import RULE_LABELS
 from eduplatform.training.models import Certificate, UnitCompletion
 
@@ -248,8 +251,24 @@ VERSION_KEYS = {"version_id"}
 # The account fields an admin's change names (user.details_changed).
 USER_FIELD_LABELS = {"full_name": _l("Full name"), "email": _l("Email")}
 
+# Every kind of object the log names (tests/web/test_audit_log_targets.py checks that every
+# kind the app records is here); any other shows as its class name and id.
+NAMED_TARGETS = {
+    "User",
+    "Organization",
+    "Cohort",
+    "ModuleVersion",
+    "Module",
+    "Certificate",
+    "UnitCompletion",
+    "ExchangeActivity",
+    "Partnership",
+    *TARGET_LOADERS,
+}
+
 # Coded values shown through the app's existing labels, by action and detail key.
-_ROLE_ACTIONS = {"user.created", "user.role_changed"}
+_ROLE_ACTIONS = {"user.created", "user.role_changed", "user.invited"}
+SOURCE_LABELS = {"import": _l("Curriculum import")}
 
 
 def action_label(action):
@@ -287,6 +306,7 @@ class Names:
         self.completions = self._completions(targets.get("UnitCompletion", set()))
         self.activities = _by_id(session, ExchangeActivity, targets.get("ExchangeActivity", set()))
         self.partnerships = self._partnerships(targets.get("Partnership", set()))
+        self.others = load_targets(session, targets)
 
     def _versions(self, ids):
         if not ids:
@@ -364,7 +384,7 @@ class Names:
             partner = partner or p.partner_name or ""
             name = _("%(school)s with %(partner)s", school=school, partner=partner)
             return name, url_for("exchange.partnership", partnership_id=id_)
-        return None
+        return self.others.get(kind, {}).get(id_)
 
     def cohort_name(self, id_):
         cohort = self.cohorts[id_]
@@ -430,6 +450,14 @@ class Names:
             labels = RULE_LABELS
         elif key == "changed" and action == "user.details_changed":
             labels = USER_FIELD_LABELS
+        elif key == "status" and action == "placement.status_changed":
+            labels = STATUS_LABELS
+        elif key == "source" and action == "module.published":
+            labels = SOURCE_LABELS
+        elif key == "scope" and action == "token.created":
+            labels = SCOPE_LABELS
+        elif key in ("locale", "languages"):
+            labels = LANGUAGE_LABELS
         if labels and text in labels:
             return str(labels[text])
         return text

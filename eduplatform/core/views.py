@@ -1,5 +1,7 @@
 """Home, language choice, health check and error pages."""
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     current_app,
@@ -12,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -134,25 +137,77 @@ def error_page(error):
         from eduplatform.api.framework import problem_for
 
         return problem_for(error)
+    expired = isinstance(error, CSRFError)
+    typed = _typed_texts() if expired and not wants_json() else []
+    message = _expired_form_message(typed) if expired else _error_message(status)
     if wants_json():
         body = {
             "type": "about:blank",
             "title": ERROR_TITLES.get(status, "Error"),
             "status": status,
-            "detail": str(_error_message(status)),
+            "detail": str(message),
         }
         response = jsonify(body)
         response.status_code = status
         response.mimetype = "application/problem+json"
     else:
-        message = _error_message(status)
         try:
-            page = render_template("errors/error.html", status=status, message=message)
+            if expired:
+                page = render_template(
+                    "errors/form_expired.html", message=message, typed=typed, back=_form_url()
+                )
+            else:
+                page = render_template("errors/error.html", status=status, message=message)
         except Exception:  # noqa: BLE001 - the page itself failed (database down): stay plain
             current_app.logger.exception("error page could not be rendered")
             page = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{message}</p>"
         response = make_response(page, status)
     return response
+
+
+def _expired_form_message(typed):
+    if typed:
+        return _(
+            "This form could not be sent: the page is too old or you were signed out. What you "
+            "typed is below: copy it, open the form again (sign in if asked), paste it and send "
+            "it again."
+        )
+    return _(
+        "This form could not be sent: the page is too old or you were signed out. Open the form "
+        "again (sign in if asked) and send it again."
+    )
+
+
+# Fields never shown back: secrets, and the codes a form carries for itself.
+SECRET_FIELD_PARTS = ("pass", "token", "csrf", "code", "secret", "key")
+
+
+def _typed_texts():
+    """The longer texts the refused form carried, to copy from the error page: the Back button
+    cannot bring them back once the session has ended (the form's page then asks to sign in).
+
+    Only for a form sent from this site's own pages (the browser's Sec-Fetch-Site or Origin
+    says so): another site's forged form would otherwise put its own words on our page."""
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = urlsplit(request.headers.get("Origin") or "")
+    if site != "same-origin" and origin.netloc != request.host:
+        return []
+    return [
+        value
+        for name, value in request.form.items(multi=True)
+        if len(value.strip()) >= 20 and not any(part in name.lower() for part in SECRET_FIELD_PARTS)
+    ][:10]
+
+
+def _form_url():
+    """The page the refused form came from (the referrer on this site), else the URL it was
+    sent to: most forms send to their own page."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        if safe_next(back):
+            return back
+    return request.full_path.rstrip("?")
 
 
 def _error_message(status):

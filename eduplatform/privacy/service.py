@@ -94,6 +94,7 @@ TABLE_LABELS = {  # in the order the page lists them: the person, learning, exch
     "activation_code": _l("Activation codes"),
     "api_token": _l("API tokens"),
     "account_token": _l("Invitation and password links sent by email"),
+    "form_submission": _l("Forms sent (a random key each, so that a page sent twice acts once)"),
     "enrollment": _l("Class enrolments"),
     "unit_completion": _l("Logged units"),
     "certificate": _l("Certificates"),
