@@ -7,13 +7,18 @@ another API token nobody saw, and issued new activation codes that voided the pr
 Such a form carries `FIELD` (a random key made when the page was shown); the action records the
 key in its own transaction with first_time(), and a key sent again by the same person is known
 (the view then says so instead of acting).
+
+A key is kept as long as the page that holds it could still be sent: its CSRF token lives as
+long as the session, so a person's keys older than the longest session are forgotten at their
+next such submission (the table holds a few recent rows per person, never years of them).
 """
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from flask import current_app
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
@@ -54,4 +59,16 @@ def first_time(session, *, actor, key):
             session.add(FormSubmission(user_id=actor.id, form_key=key))
     except IntegrityError:
         return False
+    session.execute(
+        delete(FormSubmission).where(
+            FormSubmission.user_id == actor.id, FormSubmission.created_at < _oldest_sendable()
+        )
+    )
     return True
+
+
+def _oldest_sendable():
+    """Before this, no page's form can still be sent: its session (and CSRF token) has ended."""
+    config = current_app.config
+    hours = max(config["SESSION_LIFETIME_HOURS"], config["STAFF_SESSION_LIFETIME_HOURS"])
+    return utcnow() - timedelta(hours=hours)

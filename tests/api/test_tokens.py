@@ -11,10 +11,14 @@ from sqlmodel import select
 
 from eduplatform.api.models import ApiToken
 from eduplatform.audit.models import AuditEvent
+from eduplatform.config import DEFAULTS
 from eduplatform.db import get_engine
+from eduplatform.once import FormSubmission
 from eduplatform.sqltypes import utcnow
 from tests.api.conftest import TODAY, problem
 from tests.conftest import csrf_token
+
+SESSION_LIFETIMES = (DEFAULTS["SESSION_LIFETIME_HOURS"], DEFAULTS["STAFF_SESSION_LIFETIME_HOURS"])
 
 
 def events(db, action):
@@ -103,6 +107,27 @@ def test_reloading_the_new_tokens_page_makes_no_other_token(client, login, world
     # A key is one page's: the profile shown again gives the next token a new one.
     page = client.get("/profile?lang=en").get_data(as_text=True)
     assert key not in page
+
+
+def test_keys_of_pages_that_can_no_longer_be_sent_are_forgotten(client, login, world, db):
+    """A key outlives every session that could send its page, then goes at the person's next
+    such submission (another person's old keys are theirs to prune)."""
+    login(world.teacher)
+    longest = max(SESSION_LIFETIMES)
+    old = utcnow() - timedelta(hours=longest + 1)
+    recent = utcnow() - timedelta(hours=longest - 1)
+    db.add_all(
+        [
+            FormSubmission(user_id=world.teacher.id, form_key="a" * 32, created_at=old),
+            FormSubmission(user_id=world.teacher.id, form_key="b" * 32, created_at=recent),
+            FormSubmission(user_id=world.office.id, form_key="c" * 32, created_at=old),
+        ]
+    )
+    db.commit()
+    values = {"token-name": "Mobile app", "token-scope": "read", "token-form_key": "d" * 32}
+    assert client.post("/profile/tokens?lang=en", data=values).status_code == 200
+    kept = {row.form_key[0] for row in db.exec(select(FormSubmission)).all()}
+    assert kept == {"b", "c", "d"}
 
 
 def test_a_refused_token_form_sent_again_corrected_makes_the_token(client, login, world, db):
