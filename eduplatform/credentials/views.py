@@ -29,8 +29,10 @@ def _public_json(payload, mimetype="application/json", max_age=300):
 
 
 def wants_jwt():
-    """True when the client asks for the VC-JWT form rather than JSON(-LD)."""
-    best = request.accept_mimetypes.best_match([*JWT_TYPES, "application/json"])
+    """True when the client asks for the VC-JWT form rather than JSON(-LD): by naming a JWT type
+    above JSON. A client that takes anything (curl's and most libraries' `*/*`) gets the
+    JSON-LD the page's link promises: of equal matches, the first offered wins."""
+    best = request.accept_mimetypes.best_match(["application/json", *JWT_TYPES])
     return best in JWT_TYPES and request.accept_mimetypes[best] > 0
 
 

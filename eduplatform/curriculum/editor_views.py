@@ -347,9 +347,17 @@ def retire(code, number):
     module = load_module(code)
     if not service.can_edit(current_user, module):
         abort(403)
-    version = next(
-        (v for v in service.module_versions(db, module.id) if v.number == number), None
-    ) or abort(404)
+    versions = service.module_versions(db, module.id)
+    version = next((v for v in versions if v.number == number), None) or abort(404)
+    if request.form.get("confirm") != "1" and version.status == VersionStatus.PUBLISHED:
+        published = [v for v in versions if v.status == VersionStatus.PUBLISHED]
+        return render_template(
+            "curriculum/confirm_retire.html",
+            module=module,
+            version=version,
+            last=published == [version],
+            form=ConfirmForm(),
+        )
     try:
         authoring.retire(db, actor=current_user, module=module, version=version)
     except Invalid as refused:

@@ -107,6 +107,31 @@ def editable_drafts(session, user):
     return [(draft, module) for draft, module in rows if can_edit(user, module)]
 
 
+def retired_modules(session, user):
+    """[(last retired version, module)] of the modules this user may edit that have no published
+    version and no draft left: out of the catalogue, found again here to write a new version."""
+    if user.role not in AUTHORING_ROLES:
+        return []
+    current = (
+        select(ModuleVersion.module_id)
+        .where(col(ModuleVersion.status).in_([VersionStatus.PUBLISHED, VersionStatus.DRAFT]))
+        .scalar_subquery()
+    )
+    rows = session.exec(
+        select(ModuleVersion, Module)
+        .join(Module, col(Module.id) == ModuleVersion.module_id)
+        .where(
+            ModuleVersion.status == VersionStatus.RETIRED,
+            col(ModuleVersion.module_id).not_in(current),
+        )
+        .order_by(Module.code, col(ModuleVersion.number).desc())
+    ).all()
+    last = {}
+    for version, module in rows:
+        last.setdefault(module.id, (version, module))
+    return [entry for entry in last.values() if can_edit(user, entry[1])]
+
+
 def program_modules(session, *, program_id, school_id=None):
     """The program's modules offered to a school's classes, in the program's order: the shared
     programme's and the school's own (school_id None: the shared programme's only)."""

@@ -87,6 +87,7 @@ def catalogue():
         programs=programs,
         entries=entries,
         drafts=service.editable_drafts(db, current_user),
+        retired=service.retired_modules(db, current_user),
         filtered=bool(request.args.get("q") or program_id or level or language),
         can_author=current_user.role in service.AUTHORING_ROLES,
         sees_school_modules=current_user.role in service.ALL_MODULES_ROLES,

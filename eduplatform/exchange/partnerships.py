@@ -262,6 +262,7 @@ def create_partnership(
     if registering and not is_country(register_partner_country):
         errors.add("partner_country", COUNTRY_MESSAGE)
     errors.raise_any()
+    _refuse_a_second_open_one(session, school=school, partner=partner, kind=kind, fields=fields)
     if registering:
         try:
             partner = create_organization(
@@ -302,6 +303,32 @@ def create_partnership(
     )
     session.commit()
     return partnership
+
+
+def _refuse_a_second_open_one(session, *, school, partner, kind, fields):
+    """One proposed or active partnership of a kind between the same two organizations: a
+    second is a double entry (the dashboard would count it twice). An ended one may be
+    recorded beside it (history), and an open one is changed on its own page."""
+    if partner is None or fields["status"] == PartnershipStatus.ENDED:
+        return
+    existing = session.exec(
+        select(Partnership.id).where(
+            Partnership.school_id == school.id,
+            Partnership.partner_id == partner.id,
+            Partnership.kind == kind,
+            Partnership.status != PartnershipStatus.ENDED,
+        )
+    ).first()
+    if existing is not None:
+        raise Invalid.field(
+            "partner",
+            _l(
+                "%(school)s already has a proposed or active partnership of this kind with "
+                "%(partner)s: open it from the list of partnerships and change it there.",
+                school=school.name,
+                partner=partner.name,
+            ),
+        )
 
 
 def update_partnership(

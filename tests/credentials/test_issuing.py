@@ -96,6 +96,17 @@ def test_verify_answers_machines_with_the_same_status_as_the_api(client, issued,
     assert answer["status"] == "valid" and answer["id"] == item.document["id"]
     assert answer["credentialStatus"] == item.document["credentialStatus"]
     assert answer["credential"]["json"] == f"http://localhost/verify/{code}/credential"
+    # The link the page calls JSON-LD gives JSON-LD to a client that takes anything (curl,
+    # a script's library); the VC-JWT goes to one that names its type.
+    anything = client.get(f"/verify/{code}/credential", headers={"Accept": "*/*"})
+    assert anything.mimetype == "application/json" and anything.get_json()["proof"]
+    page = client.get(f"/verify/{code}?lang=en").get_data(as_text=True)
+    assert f'href="http://localhost/verify/{code}/credential"' in page
+    # The QR code a wallet scans: the credential's own address, to import it by URL.
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    decoded = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert decoded == [f"http://localhost/verify/{code}/credential"]
     revoke(item.certificate)
     answer = client.get(f"/verify/{code}", headers={"Accept": "application/json"}).get_json()
     assert answer["status"] == "revoked" and answer["revoked_at"]
@@ -103,12 +114,9 @@ def test_verify_answers_machines_with_the_same_status_as_the_api(client, issued,
     assert unknown.status_code == 404 and unknown.get_json()["status"] == "unknown"
     page = client.get(f"/verify/{code}?lang=en").get_data(as_text=True)
     assert "revoked" in page
+    # Still there for a machine to check; no longer offered to a wallet.
     assert f'href="http://localhost/verify/{code}/credential"' in page
-    # The QR code a wallet scans: the credential's own address, to import it by URL.
-    data = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
-    image = Image.open(io.BytesIO(base64.b64decode(data)))
-    decoded = [r.text for r in zxingcpp.read_barcodes(image)]
-    assert decoded == [f"http://localhost/verify/{code}/credential"]
+    assert "data:image/png" not in page and "learner wallet" not in page
 
 
 def test_nothing_about_the_holder_but_the_name_is_in_either_form(db, training, issued):

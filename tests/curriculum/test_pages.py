@@ -303,10 +303,21 @@ def test_a_teacher_creates_a_module_owned_by_the_school(client, login, ev_progra
 
 
 def test_retire_from_the_history_page(client, login, ev_program, db):
+    """Retiring asks first (one tap withdrew a version for good), warns when the version is the
+    module's last published one, and the module is then found again under "Retired modules"."""
     login("author", organization=ev_program["owner"])
-    response = client.post("/curriculum/modules/EV-109/versions/1/retire")
-    assert response.status_code == 302
+    path = "/curriculum/modules/EV-109/versions/1/retire"
+    asked = client.post(f"{path}?lang=en")
+    assert asked.status_code == 200
+    question = asked.get_data(as_text=True)
+    assert "Retire version 1 of EV-109?" in question and "only published version" in question
     module = db.exec(select(Module).where(Module.code == "EV-109")).one()
+    assert current_version(db, module) is not None
+    response = client.post(path, data={"confirm": "1"})
+    assert response.status_code == 302
     assert current_version(db, module) is None
+    catalogue = page(client, "/curriculum/?lang=en")
+    retired = catalogue[catalogue.index("Retired modules") :]
+    assert 'href="/curriculum/modules/EV-109/history"' in retired
     login("student")
     assert ">EV-109<" not in page(client, "/curriculum/")

@@ -89,6 +89,39 @@ def test_a_sister_school_partner_is_a_school_or_a_university(db, world):
     assert with_school.partner_id == world.other_school.id
 
 
+def test_a_second_open_partnership_of_a_kind_with_the_same_partner_is_refused(
+    client, login, db, world
+):
+    """Saved twice (two tabs, or not seeing the first in the list), a partnership would count
+    twice on the dashboard: the second is refused by the partner field; an ended one may be
+    recorded beside it, and another kind is another partnership."""
+    assert world.partnership.status == "active" and world.partnership.kind == "university"
+    with pytest.raises(Invalid) as refused:
+        partnerships.create_partnership(
+            db, actor=world.office, school=world.school, kind="university",
+            partner=world.university, status="proposed",
+        )  # fmt: skip
+    assert refused.value.for_field("partner")
+    assert _count(db, Partnership) == 1
+    partnerships.create_partnership(
+        db, actor=world.office, school=world.school, kind="university", partner=world.university,
+        status="ended", started_on=date(2020, 1, 1), ended_on=date(2022, 12, 31),
+    )  # fmt: skip
+    partnerships.create_partnership(
+        db, actor=world.office, school=world.school, kind="sister_school",
+        partner=world.university,
+    )  # fmt: skip
+    assert _count(db, Partnership) == 3
+    login(world.office)
+    values = {"school_id": str(world.school.id), "kind": "university", "status": "active",
+              "partner_id": str(world.university.id), "partner_name": ""}  # fmt: skip
+    response = client.post("/exchange/partnerships/new?lang=en", data=values)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="partner_id-error"' in page
+    assert "already has a proposed or active partnership of this kind" in page
+    assert _count(db, Partnership) == 3
+
+
 def test_partner_organization_must_fit_the_kind(db, world):
     office = db.get(Organization, world.office.organization_id)
     before = _count(db, Partnership)

@@ -106,6 +106,8 @@ def test_verify_page_speaks_the_visitors_language(client, certified):
 
 
 def test_verify_form_takes_a_typed_code_forgiving_case_and_dashes(client, certified):
+    # An employer with a code and no account finds the form from the site's front page.
+    assert 'href="/verify"' in client.get("/?lang=en").get_data(as_text=True)
     typed = f"{certified.code[:5].lower()}-{certified.code[5:]}"
     response = client.get(f"/verify?code={typed}")
     assert response.status_code == 302
