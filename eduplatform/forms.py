@@ -123,6 +123,11 @@ WTFORMS_MESSAGES = (
         1,
     ),
     _ln(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+    _ln(
         "Field must be exactly %(max)d character long.",
         "Field must be exactly %(max)d characters long.",
         1,

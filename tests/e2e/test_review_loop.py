@@ -88,7 +88,12 @@ def test_teacher_reviews_the_queue_one_record_after_another(
     assert "Agus Pratama" in page.locator(".review-who").inner_text()
     assert page.locator("#left-count").inner_text() == left(1)
 
-    # Nothing ticked: the button says so, and asks for the reason before sending anything.
+    # Sent back without feedback: refused, said under the feedback field.
+    page.get_by_role("button", name=t("Reject with feedback")).click()
+    feedback_error = page.locator("#feedback-error")
+    expect(feedback_error).to_be_visible()
+    # Nothing ticked: the button says so, and asks for the reason before sending anything; the
+    # rejection's "write feedback" no longer applies to verifying and goes.
     anyway = page.get_by_role("button", name=t("Approve anyway"))
     _in_reach(page, anyway)
     anyway.click()
@@ -100,6 +105,8 @@ def test_teacher_reviews_the_queue_one_record_after_another(
         t("Write why you approve it although not every criterion is ticked, or tick them.")
     )
     assert "override-reason-needed" in reason.get_attribute("aria-describedby")
+    expect(feedback_error).to_have_count(0)
+    assert page.get_by_label(t("Feedback for the student")).get_attribute("aria-invalid") is None
     reason.fill("Shown to me at the bench; the photo misses the tag.")
     expect(needed).to_be_hidden()
     anyway.click()

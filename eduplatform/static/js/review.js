@@ -49,7 +49,24 @@
     hint.hidden = false;
   }
 
+  // Feedback is required to send a record back, not to verify it: once the teacher turns to
+  // verifying, the page's "write feedback" error (from a refused rejection) no longer applies.
+  function forgetRejectionError() {
+    var feedback = form.querySelector("[name=feedback]");
+    var error = document.getElementById(feedback ? feedback.id + "-error" : "");
+    if (!feedback || !error) return;
+    error.remove();
+    feedback.removeAttribute("aria-invalid");
+    var described = (feedback.getAttribute("aria-describedby") || "").split(" ")
+      .filter(function (id) { return id && id !== error.id; }).join(" ");
+    if (described) feedback.setAttribute("aria-describedby", described);
+    else feedback.removeAttribute("aria-describedby");
+    var wrapper = feedback.closest(".field");
+    if (wrapper) wrapper.classList.remove("has-error");
+  }
+
   verify.addEventListener("click", function (event) {
+    forgetRejectionError();
     if (!total || ticked() === total || !reason || reason.value.trim()) return;
     event.preventDefault();
     if (override) override.open = true;
