@@ -60,6 +60,18 @@ def test_teacher_previews_fixes_and_imports_a_roster(
     page.get_by_role("link", name="Back to the class").click()
     expect(page.get_by_text("Awaiting activation")).to_have_count(40)
 
+    # New codes for the whole class, a student who lost hers excepted: one tap ticks the 40,
+    # the tick-all box shows "some" once one is cleared, and the 39 get new codes.
+    every = page.get_by_label("Select every student")
+    every.check()
+    picks = page.locator("input[name=student]")
+    expect(picks.and_(page.locator(":checked"))).to_have_count(40)
+    page.get_by_label("Select Nur'aini Santoso 0").uncheck()
+    assert every.evaluate("box => box.indeterminate && !box.checked")
+    assert picks.first.evaluate("box => box.getBoundingClientRect().width") >= 20
+    page.get_by_role("button", name="New activation codes for the selected students").click()
+    expect(page.locator("code.act-code")).to_have_count(39)
+
 
 def test_pak_budi_imports_the_dapodik_export_as_it_is(
     page, live_server, sign_in, db, make_org, make_user

@@ -28,4 +28,33 @@
       form.removeAttribute("data-sent-at");
     });
   });
+
+  // "Select all": a checkbox with data-select-all="<name>" ticks or clears every checkbox of
+  // that name in its form, and shows whether all, some or none are ticked. It is hidden in the
+  // page (without this script it could do nothing) and shown here.
+  document.querySelectorAll("input[type=checkbox][data-select-all]").forEach(function (all) {
+    var form = all.form;
+    if (!form) return;
+    var name = all.getAttribute("data-select-all");
+    function boxes() {
+      return Array.prototype.filter.call(form.elements, function (element) {
+        return element.type === "checkbox" && element.name === name && !element.disabled;
+      });
+    }
+    function reflect() {
+      var ticked = boxes().filter(function (box) { return box.checked; }).length;
+      all.checked = ticked > 0 && ticked === boxes().length;
+      all.indeterminate = ticked > 0 && ticked < boxes().length;
+    }
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = all.checked; });
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target !== all && event.target.name === name) reflect();
+    });
+    var holder = all.closest("[hidden]");
+    if (holder) holder.hidden = false;
+    all.hidden = false;
+    reflect();
+  });
 })();
