@@ -17,7 +17,7 @@ from eduplatform.auth.access import school_scope
 from eduplatform.clock import local_today  # noqa: F401 - used here and re-exported
 from eduplatform.curriculum.generation import GENERATION
 from eduplatform.errors import Conflict, Invalid
-from eduplatform.i18n import translated
+from eduplatform.i18n import current_language, translated
 from eduplatform.people.models import (
     Cohort,
     Enrollment,
@@ -49,7 +49,9 @@ def unit_label(unit):
 
 def locked_message(progress):
     """Why a unit cannot be logged yet, naming the units that must be verified first."""
-    names = "; ".join(unit_label(u) for u in progress.missing)
+    # Semicolons, not commas: a unit's title may hold commas. Chinese has its own.
+    separator = "；" if current_language() == "zh" else "; "
+    names = separator.join(unit_label(u) for u in progress.missing)
     if progress.reason == LockReason.SAFETY:
         if not names:
             return _l("The high-voltage safety module must be verified first.")

@@ -143,7 +143,10 @@ def test_offline_logging_is_sent_once_and_sign_out_empties_the_caches(
     queue = page.locator("#offline-queue")
     queue.get_by_text("Waiting to send").first.wait_for()
     assert queue.locator("li.queued").count() == 2
-    assert "EV-101-U1" in queue.inner_text() and "📷" in queue.inner_text()
+    # The photo said in words (an emoji has no text for a screen reader, nor a glyph on some
+    # phones); one hour is singular.
+    assert "EV-101-U1" in queue.inner_text() and "2 hours · with a photo" in queue.inner_text()
+    assert "· 1 hour" in queue.inner_text() and "1 hours" not in queue.inner_text()
     assert records(db, student, unit) == []
 
     # Meanwhile the other unit was logged from another device: that entry will conflict.

@@ -3,14 +3,16 @@
 import io
 import os
 import re
+from types import SimpleNamespace
 
 from PIL import Image
 from sqlmodel import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from eduplatform.training.completions import local_today
+from eduplatform.training.completions import local_today, locked_message
 from eduplatform.training.models import UnitCompletion
+from eduplatform.training.progress import LockReason
 from tests.training.conftest import TODAY, completions_count, jpeg_bytes
 
 
@@ -256,6 +258,21 @@ def test_bad_input_keeps_what_the_student_typed_and_shows_the_error_by_the_field
     assert 'id="hours-error"' in page and "at most 24" in page
     assert "Changed the fuse." in page and 'value="30"' in page
     assert completions_count(db) == 0
+
+
+def test_a_lock_names_its_units_with_the_languages_own_separator(app):
+    """Semicolons between the units (a title may hold commas); Chinese uses its own."""
+    missing = [
+        SimpleNamespace(code="EV-101-U5", title={"id": "Isolasi, penguncian", "zh": "隔离，上锁"}),
+        SimpleNamespace(code="EV-101-U6", title={"id": "Uji tegangan", "zh": "验电"}),
+    ]
+    progress = SimpleNamespace(missing=missing, reason=LockReason.SAFETY)
+    with app.test_request_context("/?lang=zh"):
+        assert str(locked_message(progress)).endswith("EV-101-U5 隔离，上锁；EV-101-U6 验电")
+    with app.test_request_context("/?lang=id"):
+        assert str(locked_message(progress)).endswith(
+            "EV-101-U5 Isolasi, penguncian; EV-101-U6 Uji tegangan"
+        )
 
 
 def test_a_locked_unit_cannot_be_logged_through_the_page(client, login, db, training):

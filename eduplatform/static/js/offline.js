@@ -42,7 +42,7 @@
     var date = entry.performed_on ? new Intl.DateTimeFormat(lang, { dateStyle: "long" })
       .format(new Date(entry.performed_on + "T00:00:00")) : "";
     head.appendChild(document.createTextNode(" · " + date + " · " +
-      text("hours").replace("{hours}", entry.hours) + (entry.photo ? " · 📷" : "")));
+      (Number(entry.hours) === 1 ? text("one-hour") : text("hours").replace("{hours}", entry.hours)) + (entry.photo ? " · " + text("photo") : "")));
     li.appendChild(head);
     var state = document.createElement("p");
     state.className = entry.state === "refused" ? "error" : "status-waiting";
