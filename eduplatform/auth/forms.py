@@ -2,9 +2,18 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from eduplatform.auth.passwords import password_problem
 from eduplatform.config import LANGUAGES
 from eduplatform.forms import Form, choices
 from eduplatform.people.service import EMAIL_RE
+
+
+def acceptable_password(form, field):
+    """The password policy, said with the form's other errors (a short password was reported
+    only once the two passwords matched); the service checks it again before saving."""
+    problem = password_problem(field.data or "") if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 class LoginForm(Form):
@@ -29,7 +38,7 @@ class PasswordForm(Form):
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=256)],
+        validators=[DataRequired(), Length(max=256), acceptable_password],
         description=_l("At least 10 characters. A short sentence is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -60,7 +69,7 @@ class ActivationForm(Form):
     )
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=256)],
+        validators=[DataRequired(), Length(max=256), acceptable_password],
         description=_l("At least 10 characters. A short sentence is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -87,7 +96,7 @@ class ForgotPasswordForm(Form):
 class SetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(max=256)],
+        validators=[DataRequired(), Length(max=256), acceptable_password],
         description=_l("At least 10 characters. A short sentence is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )

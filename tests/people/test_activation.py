@@ -102,6 +102,10 @@ def test_the_password_policy_applies_and_is_checked_before_the_code(client, db, 
     assert "Use at least 10 characters." in page and "not correct" not in page
     differ = _activate(client, code="WRONGXYZ", confirm="something else entirely")
     assert "The passwords differ." in differ.get_data(as_text=True)
+    # Both at once: a short password whose repetition differs hears of both in one answer.
+    both = _activate(client, code="WRONGXYZ", password="12345678", confirm="12345679")
+    page = both.get_data(as_text=True)
+    assert "Use at least 10 characters." in page and "The passwords differ." in page
     db.refresh(student)
     assert student.password_hash is None
 
