@@ -16,6 +16,9 @@ class Kind(StrEnum):
     REVIEWS_WAITING = "reviews_waiting"
     COMPLETION_DISPUTED = "completion_disputed"  # to the teacher whose decision it was
     DISPUTE_REVIEWED = "dispute_reviewed"  # to the student, once a reviewer gave their opinion
+    # A quality reviewer disagreed with a teacher's decision: the teacher has an action to answer.
+    ACTION_OPENED = "quality_action_opened"
+    ACTION_ANSWERED = "quality_action_answered"  # to the reviewer, once the teacher answered
 
 
 class EmailState(StrEnum):

@@ -4,9 +4,10 @@ The records they name are loaded for a whole page at once (one query per kind of
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app, url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import col, select
@@ -26,6 +27,8 @@ SUBJECTS = {
     Kind.REVIEWS_WAITING: _l("Submissions are waiting for your review"),
     Kind.COMPLETION_DISPUTED: _l("A student disputed one of your decisions"),
     Kind.DISPUTE_REVIEWED: _l("Your dispute has a second opinion"),
+    Kind.ACTION_OPENED: _l("The university's reviewer disagreed with one of your decisions"),
+    Kind.ACTION_ANSWERED: _l("A teacher answered your action"),
 }
 
 
@@ -126,6 +129,27 @@ def _dispute_text(notification, records):
     return text, "quality.dispute", {"completion_id": completion.id}
 
 
+def _action_text(notification, records):
+    """A reviewer disagreed: the teacher answers the action. Or the reviewer hears the teacher
+    answered, by the sample's pseudonym (a reviewer never learns the student's name)."""
+    details = notification.details
+    if notification.kind == Kind.ACTION_ANSWERED:
+        text = _(
+            "A teacher answered your action on sample %(name)s.", name=details.get("pseudonym", "—")
+        )
+        return text, "quality.sample", {"sample_id": details.get("sample_id")}
+    found = records.completions.get(notification.completion_id)
+    unit = _unit(found[1]) if found else "—"
+    due = details.get("due_on")
+    text = _(
+        "The partner university's quality reviewer disagreed with your decision on %(unit)s. "
+        "Re-review the unit with the student and answer by %(date)s.",
+        unit=unit,
+        date=format_date(date.fromisoformat(due), "long") if due else "—",
+    )
+    return text, "quality.action", {"action_id": details.get("action_id")}
+
+
 def _certificate_text(notification, records):
     found = records.certificates.get(notification.certificate_id)
     if found is None:
@@ -164,6 +188,8 @@ def describe(session, notifications):
             text, endpoint, values = _waiting_text(notification)
         elif notification.kind in (Kind.COMPLETION_DISPUTED, Kind.DISPUTE_REVIEWED):
             text, endpoint, values = _dispute_text(notification, records)
+        elif notification.kind in (Kind.ACTION_OPENED, Kind.ACTION_ANSWERED):
+            text, endpoint, values = _action_text(notification, records)
         else:
             text, endpoint, values = _("Something changed."), None, {}
         shown.append(Shown(notification, text, endpoint, values))

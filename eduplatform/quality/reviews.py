@@ -21,6 +21,8 @@ from eduplatform.auth.access import in_scope, sees_school
 from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.notifications.models import Kind
+from eduplatform.notifications.service import Pending, notify_after_commit
 from eduplatform.people.models import Organization, User
 from eduplatform.quality.disputes import dispute_reviewed
 from eduplatform.quality.endorsements import evaluate_endorsement
@@ -276,6 +278,12 @@ def submit_review(session, *, actor, sample, agrees, rating, feedback):
         record_event(session, actor=actor, action="quality.action_opened", target=action,
                      details={"sample": sample.pseudonym, "teacher_id": sample.teacher_id,
                               "action_days": plan.action_days})  # fmt: skip
+        notify_after_commit(
+            session,
+            Pending(user_id=sample.teacher_id, kind=Kind.ACTION_OPENED,
+                    completion_id=sample.completion_id,
+                    details={"action_id": action.id, "due_on": action.due_on.isoformat()}),
+        )  # fmt: skip
     evaluate_endorsement(session, actor=actor, plan=plan, school_id=sample.school_id,
                          module_id=sample.module_id)  # fmt: skip
     dispute_reviewed(session, sample, review)
@@ -334,6 +342,13 @@ def answer_action(session, *, actor, action, response):
         raise Conflict(_l("This action has already been answered."))
     record_event(session, actor=actor, action="quality.action_answered", target=action,
                  details={"sample": sample.pseudonym})  # fmt: skip
+    if review.reviewer_id is not None:
+        # The reviewer hears of it by the sample's pseudonym: never the student's name.
+        notify_after_commit(
+            session,
+            Pending(user_id=review.reviewer_id, kind=Kind.ACTION_ANSWERED,
+                    details={"sample_id": sample.id, "pseudonym": sample.pseudonym}),
+        )  # fmt: skip
     evaluate_endorsement(session, actor=actor, plan=plan, school_id=sample.school_id,
                          module_id=sample.module_id)  # fmt: skip
     session.commit()

@@ -250,7 +250,7 @@ def test_the_student_disputes_from_the_unit_page_on_a_phone(client, db, login, q
 
 @pytest.mark.parametrize(
     ("lang", "message"),
-    [("id", "Tuliskan mengapa menurut Anda keputusan itu salah."),
+    [("id", "Tuliskan mengapa menurutmu keputusan itu salah."),
      ("zh", "请说明您认为该决定错误的原因。")],
 )  # fmt: skip
 def test_the_field_message_is_in_the_students_language(client, login, quality, training,

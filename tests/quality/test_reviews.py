@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from eduplatform.audit.models import AuditEvent
 from eduplatform.db import new_session
 from eduplatform.errors import Conflict, Invalid
+from eduplatform.notifications.models import Notification
 from eduplatform.people.models import SchoolMembership, User
 from eduplatform.quality import service
 from eduplatform.quality.models import QualityAction, QualityReview, QualitySample
@@ -283,6 +284,37 @@ def test_the_teacher_answers_the_action_and_others_cannot_see_it(client, login, 
     assert db.get(UnitCompletion, sample.completion_id).status == "verified"
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "quality.action_answered")).one()
     assert event.actor_id == training.teacher.id
+
+
+def _opened(client, db, user):
+    """Where opening the person's latest notification leads."""
+    latest = db.exec(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
+    ).first()
+    return client.post(f"/notifications/{latest.id}/open").headers["Location"]
+
+
+def test_the_teacher_hears_of_the_action_and_the_reviewer_of_the_answer(
+    client, login, db, quality, training, sampled
+):
+    """Neither learned of it but by opening the quality pages (the answer is due in days): the
+    teacher is told of the disagreement with a link to answer it, and the reviewer of the
+    answer, by the sample's pseudonym: never the student's name."""
+    sample = sampled()
+    action = _disagreed(client, login, db, quality, sample)
+    login(training.teacher)
+    news = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert "quality reviewer disagreed with your decision on EV-101-U1" in news
+    assert _opened(client, db, training.teacher).endswith(f"/quality/actions/{action.id}")
+    client.post(f"/quality/actions/{action.id}", data={"response": "Re-assessed; new photo."})
+    client.post("/logout")
+    login(quality.reviewer)
+    news = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert f"A teacher answered your action on sample {sample.pseudonym}." in news
+    assert _opened(client, db, quality.reviewer).endswith(f"/quality/samples/{sample.id}")
+    assert training.student.full_name not in news
+    kinds = set(db.exec(select(Notification.kind)))
+    assert {"quality_action_opened", "quality_action_answered"} <= kinds
 
 
 def test_a_teacher_who_moved_school_no_longer_sees_the_old_schools_samples(
