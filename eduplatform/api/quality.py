@@ -141,16 +141,20 @@ def _reviewer():
     return user
 
 
-def _action_out(action):
-    return ActionOut.model_validate(action) if action else None
+def _action_out(action, response=None):
+    """The action; `response`: its answer as a reviewer reads it (without the student's name)."""
+    if action is None:
+        return None
+    out = ActionOut.model_validate(action)
+    return out.model_copy(update={"response": response}) if response is not None else out
 
 
-def _review_out(review, action):
+def _review_out(review, action, response=None):
     if review is None:
         return None
     return QualityReviewOut(
         id=review.id, agrees=review.agrees, rating=review.rating, feedback=review.feedback,
-        created_at=review.created_at, action=_action_out(action),
+        created_at=review.created_at, action=_action_out(action, response),
     )  # fmt: skip
 
 
@@ -180,7 +184,7 @@ def _sample_out(db, sample):
         dispute=DisputeOut(reason=detail.dispute_reason, created_at=detail.dispute.created_at)
         if detail.dispute
         else None,
-        review=_review_out(detail.review, detail.action),
+        review=_review_out(detail.review, detail.action, detail.action_response),
     )
 
 

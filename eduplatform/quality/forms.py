@@ -34,7 +34,10 @@ class ReviewSampleForm(Form):
 class AnswerActionForm(Form):
     response = TextAreaField(
         _l("Your answer"),
-        description=_l("What you did after re-reviewing the unit with the student."),
+        description=_l(
+            "What you did after re-reviewing the unit with the student. The university's "
+            "reviewer reads it without the student's name: write about the work."
+        ),
         render_kw={"maxlength": 2000, "rows": 4},
     )
 

@@ -171,6 +171,8 @@ class SampleDetail:
     decision: str  # the teacher's: verified, or rejected (sent back)
     dispute: QualityDispute | None  # the student's dispute of the decision
     dispute_reason: str | None  # its reason, without the student's name, NISN or email
+    # The teacher's answer to the action, likewise (a teacher may name the student in it).
+    action_response: str | None = None
 
 
 def sample_detail(session, sample):
@@ -206,6 +208,7 @@ def sample_detail(session, sample):
         decision=completion.status,
         dispute=dispute,
         dispute_reason=redact(dispute.reason, student) if dispute else None,
+        action_response=redact(action.response, student) if action else None,
     )
 
 

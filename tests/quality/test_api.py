@@ -114,3 +114,7 @@ def test_teachers_list_and_answer_their_actions(client, db, quality, training, v
     twice = client.post(f"/api/v1/quality/actions/{action.id}/answer",
                         json={"response": "Again."}, headers=headers)  # fmt: skip
     assert twice.status_code == 409
+    # The reviewer reads the answer without the student's name the teacher wrote in it.
+    read = client.get(f"/api/v1/quality/samples/{sample.id}", headers=token_of(quality.reviewer))
+    response = read.get_json()["review"]["action"]["response"]
+    assert response.startswith("Re-assessed with ") and "Siti" not in response
