@@ -314,20 +314,23 @@ def school_exchange(session, school):
         .where(school_partnerships(school.id))
         .order_by(Partnership.started_on.desc(), Partnership.id.desc())
     ).all()
-    activities = (
-        session.execute(
-            select(ExchangeActivity)
-            .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
-            .where(school_activities(school.id))
-            .order_by(ExchangeActivity.starts_on.desc(), ExchangeActivity.id.desc())
-            .limit(RECENT_ACTIVITIES)
-        )
-        .scalars()
-        .all()
-    )
+    rows = session.execute(
+        select(ExchangeActivity, Partnership.school_id, Partnership.partner_id)
+        .join(Partnership, Partnership.id == ExchangeActivity.partnership_id)
+        .where(school_activities(school.id))
+        .order_by(ExchangeActivity.starts_on.desc(), ExchangeActivity.id.desc())
+        .limit(RECENT_ACTIVITIES)
+    ).all()
     return {
         "partnerships": [
             {"partnership": p, "partner": name or p.partner_name} for p, name in partners
         ],
-        "activities": activities,
+        "activities": [activity for activity, _school, _partner in rows],
+        # A city-wide partnership's activity for the whole city: listed for its member schools,
+        # counted in the city's figures only (dashboard.raw.activity_school); the page says so.
+        "city_wide": {
+            activity.id
+            for activity, owner, partner in rows
+            if activity.school_id is None and school.id not in (owner, partner)
+        },
     }

@@ -278,6 +278,26 @@ def test_hours_count_as_teachers_trained_for_each_member_school(app, db, world, 
     assert school_b["figures"]["teachers_trained"]["value"] == 1
 
 
+def test_a_schools_dashboard_page_marks_the_citys_activities_it_does_not_count(
+    client, login, db, world, city
+):
+    """The school's page lists the city-wide forum beside its own workshop, but counts only its
+    own in its figures: the forum is marked city-wide and the page says where it counts."""
+    own = _plan(db, city.teacher_a, city, school_id=city.school_a.id, title="A's workshop")
+    whole = _plan(db, world.office, city, title="City forum")
+    login(world.office)
+    page = client.get(f"/dashboard/schools/{city.school_a.id}?lang=en").get_data(as_text=True)
+    recent = page[page.index("Recent exchange activities") :]
+    assert own.title.replace("'", "&#39;") in recent and whole.title in recent
+    forum_row = recent[
+        recent.index("City forum") : recent.index("</tr>", recent.index("City forum"))
+    ]
+    assert "city-wide" in forum_row
+    assert "counted in the whole city's figures, not in this school's" in recent
+    workshop = recent.index("A&#39;s workshop")
+    assert "city-wide" not in recent[workshop : recent.index("</tr>", workshop)]
+
+
 # -- the school's calendar feed ------------------------------------------------------------------
 
 
