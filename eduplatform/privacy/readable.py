@@ -2,8 +2,9 @@
 
 The archive's JSON files keep every field for machines; this is the same information for a
 parent to read: the person, their classes, logged units with the teachers' decisions and
-ticked criteria, certificates, the passport and its consent, exchange activities and
-notifications. The template (privacy/readable.html) writes it in the parent's language.
+ticked criteria, certificates, the passport and its consent, exchange activities, industry
+placements (PKL) with their journal and assessment, and notifications. The template
+(privacy/readable.html) writes it in the parent's language.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.exchange.models import ActivityParticipant, ActivityReflection, ExchangeActivity
 from eduplatform.notifications.models import Notification
 from eduplatform.people.models import Cohort, Enrollment, Organization, User, UserSession
+from eduplatform.placements.models import JournalEntry, Placement, PlacementAssessment
 from eduplatform.training.models import (
     Certificate,
     CompletionCriterion,
@@ -36,6 +38,14 @@ class LoggedUnit:
 
 
 @dataclass
+class PlacementShown:
+    placement: Placement
+    company: str
+    entries: list = field(default_factory=list)  # JournalEntry, by day
+    assessment: PlacementAssessment | None = None
+
+
+@dataclass
 class ReadableRecord:
     student: User
     school: Organization | None
@@ -44,15 +54,17 @@ class ReadableRecord:
     certificates: list = field(default_factory=list)  # (Certificate, ModuleVersion, Module)
     passport: SkillsPassport | None = None
     activities: list = field(default_factory=list)  # (ExchangeActivity, participant, reflection)
+    placements: list = field(default_factory=list)  # PlacementShown, by start date
     notifications: list = field(default_factory=list)  # Notification, newest first
     sessions: int = 0
     tokens: int = 0
     audit_events: int = 0
 
 
-def readable_record(session, student, photo_files=None):
+def readable_record(session, student, photo_files=None, audit_events=None):
     """Everything the document shows about `student`; `photo_files` maps a completion id to
-    the photo's name in the archive."""
+    the photo's name in the archive, `audit_events` is how many the archive holds (by the
+    student or about their records; counted here by the student alone when not given)."""
     photo_files = photo_files or {}
     record = ReadableRecord(
         student=student,
@@ -125,6 +137,7 @@ def readable_record(session, student, photo_files=None):
         .order_by(ExchangeActivity.starts_on)
     ).all():
         record.activities.append((activity, participant, reflections.get(activity.id)))
+    record.placements = _placements(session, student)
     record.notifications = session.exec(
         select(Notification)
         .where(Notification.user_id == student.id)
@@ -132,8 +145,37 @@ def readable_record(session, student, photo_files=None):
     ).all()
     record.sessions = _count(session, UserSession, UserSession.user_id == student.id)
     record.tokens = _count(session, ApiToken, ApiToken.user_id == student.id)
-    record.audit_events = _count(session, AuditEvent, AuditEvent.actor_id == student.id)
+    record.audit_events = (
+        audit_events
+        if audit_events is not None
+        else _count(session, AuditEvent, AuditEvent.actor_id == student.id)
+    )
     return record
+
+
+def _placements(session, student):
+    shown = [
+        PlacementShown(placement, company)
+        for placement, company in session.exec(
+            select(Placement, Organization.name)
+            .join(Organization, col(Organization.id) == Placement.company_id)
+            .where(Placement.student_id == student.id)
+            .order_by(Placement.starts_on, Placement.id)
+        ).all()
+    ]
+    by_id = {item.placement.id: item for item in shown}
+    if by_id:
+        for entry in session.exec(
+            select(JournalEntry)
+            .where(col(JournalEntry.placement_id).in_(by_id))
+            .order_by(JournalEntry.day, JournalEntry.id)
+        ).all():
+            by_id[entry.placement_id].entries.append(entry)
+        for assessment in session.exec(
+            select(PlacementAssessment).where(col(PlacementAssessment.placement_id).in_(by_id))
+        ).all():
+            by_id[assessment.placement_id].assessment = assessment
+    return shown
 
 
 def _count(session, model, condition):

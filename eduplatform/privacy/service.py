@@ -196,7 +196,8 @@ def export_student(session, *, actor, student, readable=None):
         for name, rows in sorted(_related(session, held).items()):
             archive.writestr(f"related/{name}.json", _dump(rows))
         completion_ids = [c["id"] for c in held.get(UnitCompletion.__tablename__, [])]
-        archive.writestr("completion_criterion.json", _dump(_ticks(session, completion_ids)))
+        ticks = _ticks(session, completion_ids)
+        archive.writestr("completion_criterion.json", _dump(ticks))
         photo_files = {}
         for completion in held.get(UnitCompletion.__tablename__, []):
             stored = completion["photo_name"]
@@ -208,14 +209,21 @@ def export_student(session, *, actor, student, readable=None):
                 photo_files[completion["id"]] = archive_name
         document = None
         if readable is not None:
-            document, content = readable(readable_record(session, student, photo_files))
+            record = readable_record(
+                session, student, photo_files, audit_events=len(held[AuditEvent.__tablename__])
+            )
+            document, content = readable(record)
             archive.writestr(document, content)
         manifest = {
             "format": ARCHIVE_FORMAT,
             "student_id": student.id,
             "exported_at": utcnow().isoformat(),
             "exported_by": actor.id,
-            "tables": {"user": 1, **{name: len(rows) for name, rows in held.items()}},
+            "tables": {
+                "user": 1,
+                **{name: len(rows) for name, rows in held.items()},
+                "completion_criterion": len(ticks),
+            },
             "photos": photos,
             "withheld_columns": sorted(WITHHELD_COLUMNS),
             "readable": document,

@@ -14,6 +14,7 @@ from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
 from eduplatform.i18n import person_name
 from eduplatform.people.models import Organization, Role, User
+from eduplatform.placements.blueprint import placement_labels
 from eduplatform.privacy import service
 from eduplatform.privacy.forms import AnonymiseForm, ExportForm
 from eduplatform.sqltypes import utcnow
@@ -71,6 +72,7 @@ def export(student_id):
                 exported_by=current_user,
                 exported_at=utcnow(),
                 time_zone=get_timezone_name(school_zone(), locale=language),
+                **placement_labels(),
             )
         return f"student-{student.id}-data-{language}.html", html.encode()
 

@@ -39,7 +39,7 @@ def test_the_page_shows_attendance_hours_and_units_covered(app, client, login, p
     login(pkl.teacher)
     page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
     assert "2 countersigned, 0 waiting, 0 returned" in page
-    assert "15.0" in page  # 2 days of 7.5 hours
+    assert "<dd>15</dd>" in page  # 2 days of 7.5 hours, in the page's number format
     assert "2 countersigned entries" in page and "Verify from the journal" in page
 
 
