@@ -3,7 +3,7 @@ and one school's classes. Each reads a few rollup rows per shown row, whatever t
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, distinct, func, select
 
 from eduplatform.curriculum.models import Module, ModuleVersion, Program, Unit
 from eduplatform.curriculum.service import can_see, current_versions
@@ -150,6 +150,7 @@ def schools_table(session, filters, *, page=1, per_page=None, months=None):
 MODULE_COLUMNS = [
     Column("module", _l("Module"), "code"),
     Column("title", _l("Title"), "text"),
+    Column("schools", _l("Schools working on it")),
     Column("logged", _l("Units logged")),
     Column("verified", _l("Units verified")),
     Column("rate", _l("Verification rate"), "percent"),
@@ -177,7 +178,8 @@ def program_modules(modules, filters):
 
 
 def modules_table(session, filters, modules, translate, months=None):
-    """Per module: units logged and verified, verification rate, certificates (in `months`)."""
+    """Per module: the schools whose students logged its units, units logged and verified,
+    verification rate, certificates (in `months`)."""
     clauses = training_where(TrainingMonth, filters, months=months)
     totals = {
         row[0]: row[1:]
@@ -188,6 +190,7 @@ def modules_table(session, filters, modules, translate, months=None):
                 func.sum(TrainingMonth.verified),
                 func.sum(TrainingMonth.rejected),
                 func.sum(TrainingMonth.certificates_issued - TrainingMonth.certificates_revoked),
+                func.count(distinct(case((TrainingMonth.logged > 0, TrainingMonth.school_id)))),
             )
             .where(*clauses)
             .group_by(TrainingMonth.module_id)
@@ -197,12 +200,13 @@ def modules_table(session, filters, modules, translate, months=None):
     for module, version in modules:
         if filters.module is not None and module.id != filters.module.id:
             continue
-        logged, verified, rejected, certificates = totals.get(module.id, (0, 0, 0, 0))
+        logged, verified, rejected, certificates, schools = totals.get(module.id, (0,) * 5)
         rows.append(
             {
                 "module_id": module.id,
                 "module": module.code,
                 "title": translate(version.title) if version else "",
+                "schools": int(schools or 0),
                 "logged": int(logged or 0),
                 "verified": int(verified or 0),
                 "rate": rate(verified, rejected),

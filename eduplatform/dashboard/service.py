@@ -223,9 +223,14 @@ def _kind_labels():
     return ACTIVITY_KIND_LABELS
 
 
+# Figures that count no people: shown to aggregate-only viewers as they are (a university
+# deciding what to improve needs to know two schools follow a module, not "<5").
+NOT_PEOPLE = ("activities_term", "schools")
+
+
 def _suppress_small_cells(result):
     for figure in result.figures:
-        if figure.key != "activities_term":
+        if figure.key not in NOT_PEOPLE:
             figure.value = suppress(figure.value)
     counts = {
         "months": ("logged", "verified", "rejected", "certificates_issued", "certificates_revoked"),
@@ -256,7 +261,7 @@ def headline_figures(session, *, actor, filters):
     )
     if scope.kind == "aggregate":
         for figure in found:
-            if figure.key != "activities_term":
+            if figure.key not in NOT_PEOPLE:
                 figure.value = suppress(figure.value)
     moments = [f.as_of for f in found if f.as_of is not None]
     return {

@@ -144,6 +144,12 @@ def test_author_sees_aggregates_with_small_counts_suppressed(scenario, figures):
     values, built = figures(scenario.author)
     assert values["active_students"] is None  # 4 students: shown as "<5"
     assert values["units_verified"] == 5
+    # Schools are not people: a university sees how many follow its modules.
+    office_values, office_built = figures(scenario.office)
+    assert values["schools"] == office_values["schools"] and 0 < values["schools"] < 5
+    schools = {row["module"]: row["schools"] for row in built.table("modules").rows}
+    assert schools == {row["module"]: row["schools"] for row in office_built.table("modules").rows}
+    assert max(schools.values()) >= 1
     assert "schools" not in built.tables and "cohorts" not in built.tables
     assert built.table("funnel").note is not None
 
