@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eduplatform.exchange.validation import read_number
 from eduplatform.forms import Form, choices
+from eduplatform.i18n import org_name
 
 PARTNERSHIP_KIND_LABELS = {
     "sister_school": _l("Sister school"),
@@ -285,4 +286,5 @@ class AttachmentForm(Form):
 
 
 def organization_choices(organizations, blank):
-    return choices(((o.id, o.name) for o in organizations), blank)
+    """Organizations by their name in the page's language (a university's Chinese name)."""
+    return choices(((o.id, org_name(o)) for o in organizations), blank)

@@ -31,7 +31,7 @@ from eduplatform.exchange import access, exports, queries, service, times
 from eduplatform.exchange.forms import LABELS, language_name
 from eduplatform.exchange.models import Partnership
 from eduplatform.exchange.participation import person_participation
-from eduplatform.i18n import format_money
+from eduplatform.i18n import format_money, org_name
 from eduplatform.ids import page_arg
 from eduplatform.people.models import Organization, OrgKind, Role, User
 from eduplatform.urls import public_host, public_url
@@ -61,8 +61,10 @@ def exchange_template_helpers():
 
 def partnership_name(partnership, orgs):
     """ "School – partner" (or "Education office – partner" for a city-wide partnership)."""
-    side = orgs[partnership.school_id].name if partnership.school_id in orgs else ""
-    partner = exports.partner_label(partnership, orgs)
+    side = org_name(orgs.get(partnership.school_id))
+    partner = partnership.partner_name or ""
+    if partnership.partner_id in orgs:
+        partner = org_name(orgs[partnership.partner_id])
     return f"{side} – {partner}"
 
 

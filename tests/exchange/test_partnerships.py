@@ -269,3 +269,17 @@ def test_office_edits_a_partnership_and_the_change_is_audited(client, login, db,
     assert world.partnership.areas == ["education", "environment"]
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "partnership.updated")).one()
     assert event.details["changed"] == ["areas"]
+
+
+def test_exchange_pages_name_the_university_in_the_readers_language(client, login, db, world):
+    """In Chinese the partner university is 西安汽车大学 on the exchange pages and in the forms'
+    lists, as on every other page; its official name stays where no translation is given."""
+    world.university.name_translations = {"zh": "西安汽车大学"}
+    db.add(world.university)
+    db.commit()
+    login(world.office)
+    listing = text(client.get("/exchange/partnerships?lang=zh"))
+    assert "西安汽车大学" in listing and "Xi'an Automotive University" not in listing
+    form = text(client.get("/exchange/partnerships/new?lang=zh"))
+    assert "西安汽车大学" in form
+    assert "Xi'an Automotive University" in text(client.get("/exchange/partnerships?lang=en"))
