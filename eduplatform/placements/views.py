@@ -218,9 +218,19 @@ def _detail_extras(db, placement):
         "figures": monitoring.placement_figures(db, placement),
         "visits": monitoring.visits_of(db, placement.id),
         **_assessment_context(db, placement),
-        "link_form": LinkForm(),
+        "link_form": _link_form(db, placement),
         "now": utcnow(),
     }
+
+
+def _link_form(db, placement):
+    """The form that gives the supervisor a link: no "send it by email" to a supervisor without
+    an address (it was offered, then refused)."""
+    form = LinkForm()
+    supervisor = db.get(Supervisor, placement.supervisor_id)
+    if supervisor is None or not supervisor.email:
+        form.delivery.choices = [c for c in form.delivery.choices if c.value != "email"]
+    return form
 
 
 def _assessment_context(db, placement):

@@ -181,3 +181,18 @@ def test_the_school_changes_a_supervisors_language_on_the_company_page(
     wrong = f"/placements/companies/{other_id}/supervisors/{supervisor}/language"
     assert client.post(wrong, data={"locale": "id"}).status_code == 404
     assert db.get(Supervisor, supervisor).locale == "zh"
+
+
+def test_a_supervisor_without_an_email_address_is_not_offered_a_link_by_email(
+    client, login, db, pkl, make_placement
+):
+    placement = make_placement()
+    login(pkl.teacher)
+    page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
+    assert "Send it by email" in page  # Pak Joko has an address
+    supervisor = db.get(type(pkl.supervisor), pkl.supervisor.id)
+    supervisor.email = ""  # reachable by phone only
+    db.add(supervisor)
+    db.commit()
+    page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
+    assert "Show a QR code to scan now" in page and "Send it by email" not in page
