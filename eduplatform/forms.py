@@ -46,7 +46,14 @@ def _name_the_field_left_empty(field):
     ):
         return  # a validator's own message= stays as written
     generic = field.gettext("This field is required.")
-    if generic in field.errors and (message := _required_message(field)):
+    if generic not in field.errors:
+        return
+    typed = any(str(raw).strip() for raw in (field.raw_data or ()))
+    if typed and field.process_errors:
+        # Something was typed that is not a value of the field ("2026-02-30" for a date): the
+        # required check cleared that reason and said "fill it in"; say the reason instead.
+        field.errors = [e for e in field.errors if e != generic] + list(field.process_errors)
+    elif message := _required_message(field):
         field.errors = [message if error == generic else error for error in field.errors]
 
 

@@ -4,7 +4,7 @@ import re
 
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from eduplatform.forms import Form, choices
@@ -68,3 +68,26 @@ def test_the_wording_fits_the_field_type_and_custom_or_hidden_messages_stay(app)
         assert form.colour.errors == ["Choose “Colour”."]
         assert form.nickname.errors == ["Pick a nickname."]
         assert form.token.errors == ["This field is required."]
+
+
+class _Dated(Form):
+    class Meta:
+        csrf = False
+
+    starts_on = DateField("Start date", validators=[DataRequired()])
+
+
+def test_a_typed_value_that_is_not_a_date_is_called_so_not_empty(app):
+    """"2026-02-30" typed in a required date: the page says it is not a valid date (it said
+    "fill in", as if nothing had been typed); left empty, it still names the field."""
+    with app.test_request_context("/?lang=en", method="POST"):
+        form = _Dated(formdata=MultiDict({"starts_on": "2026-02-30"}))
+        assert not form.validate()
+        assert form.starts_on.errors == ["Not a valid date value."]
+        form = _Dated(formdata=MultiDict({"starts_on": " "}))
+        assert not form.validate()
+        assert form.starts_on.errors == ["Fill in “Start date”."]
+    with app.test_request_context("/?lang=id", method="POST"):
+        form = _Dated(formdata=MultiDict({"starts_on": "30/02/2026"}))
+        assert not form.validate()
+        assert form.starts_on.errors == ["Tanggal tidak valid."]
