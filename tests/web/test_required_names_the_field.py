@@ -78,7 +78,7 @@ class _Dated(Form):
 
 
 def test_a_typed_value_that_is_not_a_date_is_called_so_not_empty(app):
-    """"2026-02-30" typed in a required date: the page says it is not a valid date (it said
+    """ "2026-02-30" typed in a required date: the page says it is not a valid date (it said
     "fill in", as if nothing had been typed); left empty, it still names the field."""
     with app.test_request_context("/?lang=en", method="POST"):
         form = _Dated(formdata=MultiDict({"starts_on": "2026-02-30"}))
