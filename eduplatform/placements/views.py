@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from eduplatform import scope
 from eduplatform.auth.access import roles_required
+from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
@@ -220,6 +221,8 @@ def _detail_extras(db, placement):
         **_assessment_context(db, placement),
         "link_form": _link_form(db, placement),
         "now": utcnow(),
+        # Grading closes the placement: before its planned end, the form says so first.
+        "closes_early": placement.ends_on > local_today(),
     }
 
 

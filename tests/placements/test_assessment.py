@@ -49,6 +49,9 @@ def test_the_supervisor_assesses_and_the_teacher_grades_closing_the_placement(
     assert found.discipline == 4
 
     login(pkl.teacher)
+    # Planned for 60 more days: the grade form says it ends the placement today.
+    page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
+    assert 'id="closes-early"' in page and "giving the grade now ends it today" in page
     client.post(f"/placements/{placement.id}/grade", data={"grade": "101"})
     assert db.get(Placement, placement.id).status == "running"
     client.post(f"/placements/{placement.id}/grade", data={"grade": "88", "comment": "Baik"})
