@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from eduplatform.config import LANGUAGES
 from eduplatform.navigation import header_nav, language_switch, nav_items, static_url
@@ -141,37 +141,66 @@ def _page_translations(context):
     return translations if translations is not None else get_translations()
 
 
+def _formatted(context, translated, variables):
+    """Jinja's newstyle gettext formatting (the %-arguments escaped), with one step of ours:
+    an anonymised student's marker given as an argument ("Select %(name)s") reads in the
+    page's language, as `finalize` does for a name printed on its own."""
+    for name, value in variables.items():
+        if type(value) is str and value.startswith("Anonymised student #"):
+            variables[name] = person_name(value)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
+# Each is what jinja2.ext's newstyle wrapper would make of a plain gettext callable, in one call
+# instead of two: a page asks for a hundred strings.
 @pass_context
-def _template_gettext(context, string):
-    return _page_translations(context).ugettext(string)
+def _template_gettext(__context, __string, **variables):
+    translated = _page_translations(__context).ugettext(__string)
+    return _formatted(__context, translated, variables)
 
 
 @pass_context
-def _template_ngettext(context, singular, plural, number):
-    return _page_translations(context).ungettext(singular, plural, number)
+def _template_ngettext(__context, __singular, __plural, __num, **variables):
+    variables.setdefault("num", __num)
+    translated = _page_translations(__context).ungettext(__singular, __plural, __num)
+    return _formatted(__context, translated, variables)
 
 
 @pass_context
-def _template_pgettext(context, message_context, string):
-    return _page_translations(context).upgettext(message_context, string)
+def _template_pgettext(__context, __string_ctx, __string, **variables):
+    variables.setdefault("context", __string_ctx)
+    translated = _page_translations(__context).upgettext(__string_ctx, __string)
+    return _formatted(__context, translated, variables)
 
 
 @pass_context
-def _template_npgettext(context, message_context, singular, plural, number):
-    return _page_translations(context).unpgettext(message_context, singular, plural, number)
+def _template_npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+    variables.setdefault("context", __string_ctx)
+    variables.setdefault("num", __num)
+    translated = _page_translations(__context).unpgettext(__string_ctx, __singular, __plural, __num)
+    return _formatted(__context, translated, variables)
 
 
 def install_template_gettext(app):
-    """Jinja's _(), ngettext() ... as Flask-Babel installs them, reading the page's catalogue.
-
-    Jinja still escapes the %-arguments of every translated string (newstyle gettext).
-    """
-    app.jinja_env.install_gettext_callables(
+    """Jinja's _(), ngettext() ... reading the page's catalogue, with newstyle formatting: Jinja
+    still escapes the %-arguments of every translated string. The extension is told newstyle
+    (its {% trans %} blocks pass their variables), then given these already-newstyle callables
+    in place of the wrappers it makes."""
+    env = app.jinja_env
+    env.install_gettext_callables(
         gettext=_template_gettext,
         ngettext=_template_ngettext,
         pgettext=_template_pgettext,
         npgettext=_template_npgettext,
         newstyle=True,
+    )
+    env.globals.update(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
 
 
@@ -193,6 +222,14 @@ def _cached_dateformat(value=None, format=None, rebase=True):
         return flask_babel.format_date(value, format, rebase)
     pattern = flask_babel._get_format("date", format)
     return _date_in(value, pattern, str(get_locale()))
+
+
+def local_date(value):
+    """The day a moment fell on in the reader's time zone, as `dateformat` writes it (each
+    day worked out once per process): a list shows when fifty records were sent."""
+    if value is None:
+        return ""
+    return _cached_dateformat(flask_babel.to_user_timezone(value).date(), "medium")
 
 
 def _cached_decimalformat(number, format=None):
@@ -254,6 +291,7 @@ def moment_format(value):
 def install_cached_formats(app):
     app.jinja_env.filters["dateformat"] = _cached_dateformat
     app.jinja_env.filters["momentformat"] = moment_format
+    app.jinja_env.filters["localdate"] = local_date
     app.jinja_env.filters["decimalformat"] = _cached_decimalformat
 
 

@@ -146,7 +146,8 @@ def invite():
             apply_errors(form, Invalid(errors))
         else:
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            return redirect(url_for("account.invite"))
+            # The next invitation is most often for the same school: it stays chosen.
+            return redirect(url_for("account.invite", school=user.organization_id))
     status = 422 if form.errors else 200
     return render_template(
         "auth/invitations.html",

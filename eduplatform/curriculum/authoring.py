@@ -189,6 +189,24 @@ def publish(session, *, actor, module, version):
     untitled = [u.code for u in units if not (u.title or {}).get("id")]
     if untitled or not (version.title or {}).get("id"):
         raise _refusal(_l("Every unit and the module need at least an Indonesian title."))
+    # Students log a unit's practical task and teachers verify it against its criteria: a unit
+    # without them could be logged but never judged.
+    untasked = [u.code for u in units if not ((u.task or {}).get("id") or "").strip()]
+    if untasked:
+        raise _refusal(
+            _l(
+                "Write the practical task of %(units)s, at least in Indonesian, before publishing.",
+                units=", ".join(untasked),
+            )
+        )
+    unjudged = [u.code for u in units if not u.criteria]
+    if unjudged:
+        raise _refusal(
+            _l(
+                "Give %(units)s at least one assessment criterion before publishing.",
+                units=", ".join(unjudged),
+            )
+        )
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
     version.published_by_id = actor.id

@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, func, or_, select
 
+from eduplatform.audit.models import AuditEvent
 from eduplatform.audit.service import record_event
 from eduplatform.auth.passwords import password_problem
 from eduplatform.errors import Invalid
@@ -282,6 +283,7 @@ def update_user(
     nothing; confirmed, it ends those things in the same transaction and is audited (a student
     leaves their class through cohorts.leave_school).
     """
+    refuse_if_anonymised(session, user)
     errors = check_user(
         session, email=email, full_name=full_name, role=role, organization=organization, user=user
     )
@@ -324,10 +326,34 @@ def update_user(
     return user
 
 
+def anonymised_at(session: Session, user):
+    """When the student's data was anonymised (privacy.service), or None."""
+    if user.role != Role.STUDENT:
+        return None
+    return session.exec(
+        select(AuditEvent.created_at).where(
+            AuditEvent.action == "student.anonymised",
+            AuditEvent.object_type == "User",
+            AuditEvent.object_id == str(user.id),
+        )
+    ).first()
+
+
+def refuse_if_anonymised(session: Session, user):
+    """An anonymised account stays as it is: a name, an email or a reactivation typed into it
+    would tie its records to a person again, which anonymising promised never to do."""
+    if anonymised_at(session, user) is not None:
+        raise Invalid.field(
+            None, _l("This student's data was anonymised: the account cannot be changed.")
+        )
+
+
 def set_active(session: Session, *, actor, user, active):
     """Deactivate (ending every session at once) or reactivate a user."""
     if actor is not None and user.id == getattr(actor, "id", None) and not active:
         raise Invalid.field("active", _l("You cannot deactivate your own account."))
+    if active:
+        refuse_if_anonymised(session, user)
     user.active = active
     session.add(user)
     if not active:

@@ -132,7 +132,13 @@ def edit_user(user_id):
     elif _refused_by_form(form):
         _show_errors(form, service.check_user(db, user=user, **_user_values(db, form)))
     schools = schools_of(db, user) if user.role == Role.TEACHER else []
-    return render_template("people/user_form.html", form=form, user=user, schools=schools)
+    return render_template(
+        "people/user_form.html",
+        form=form,
+        user=user,
+        schools=schools,
+        anonymised_at=service.anonymised_at(db, user),
+    )
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -22,7 +22,7 @@ from eduplatform.audit.models import AuditEvent
 from eduplatform.audit.service import record_event
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.people.models import ActivationCode, Role, User
-from eduplatform.people.service import revoke_sessions
+from eduplatform.people.service import anonymised_at, revoke_sessions
 from eduplatform.privacy.readable import readable_record
 from eduplatform.sqltypes import utcnow
 from eduplatform.training.models import CompletionCriterion, SkillsPassport, UnitCompletion
@@ -252,17 +252,6 @@ def _ticks(session, completion_ids):
 def _check_student(student):
     if student.role != Role.STUDENT:
         raise Invalid.field(None, _l("Only a student's data is exported or anonymised here."))
-
-
-def anonymised_at(session, student):
-    """When the student was anonymised, or None."""
-    return session.exec(
-        select(AuditEvent.created_at).where(
-            AuditEvent.action == "student.anonymised",
-            AuditEvent.object_type == "User",
-            AuditEvent.object_id == str(student.id),
-        )
-    ).first()
 
 
 def anonymised_name(student_id):

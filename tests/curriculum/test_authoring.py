@@ -172,6 +172,34 @@ def test_publishing_needs_an_indonesian_title_for_every_unit(db, owned, make_use
 
 
 @pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"task": {"en": "Measure the pack", "id": "  "}}, "practical task of"),
+        ({"task": {}}, "practical task of"),
+        ({"criteria": []}, "assessment criterion"),
+    ],
+)
+def test_publishing_needs_a_practical_task_and_a_criterion_for_every_unit(
+    db, owned, make_user, change, says
+):
+    """Students log a unit's task and teachers verify it by its criteria: without them the unit
+    could be logged but never judged, so the draft stays a draft and the unit is named."""
+    university, module = owned
+    author = make_user("author", organization=university)
+    draft = authoring.start_draft(db, actor=author, module=module)
+    unit = version_units(db, draft.id)[0]
+    for name, value in change.items():
+        setattr(unit, name, value)
+    db.add(unit)
+    db.commit()
+    with pytest.raises(Invalid) as refused:
+        authoring.publish(db, actor=author, module=module, version=draft)
+    (message,) = [str(error["message"]) for error in refused.value.errors]
+    assert says in message and unit.code in message
+    assert draft.status == "draft"
+
+
+@pytest.mark.parametrize(
     ("role", "same_organization", "allowed"),
     [
         ("author", True, True),

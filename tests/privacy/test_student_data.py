@@ -337,3 +337,38 @@ def test_the_account_page_of_a_student_links_to_the_privacy_page(client, world):
     assert link in client.get(f"/admin/users/{world.a.student.id}").get_data(as_text=True)
     teacher_page = client.get(f"/admin/users/{world.a.teacher.id}").get_data(as_text=True)
     assert "/privacy" not in teacher_page.split("<footer")[0]
+
+
+def test_an_anonymised_account_cannot_be_named_or_reactivated_again(client, world, db):
+    """A name, an email or a reactivation typed into an anonymised account would tie its records
+    to a person again: the admin's page says so and offers no form, and the server refuses."""
+    student = world.a.student
+    sign_in(client, world.admin)
+    client.post(f"/admin/students/{student.id}/privacy/anonymise", data={"confirmed": "y"})
+    page = client.get(f"/admin/users/{student.id}?lang=en").get_data(as_text=True)
+    assert "data was anonymised on" in page
+    assert 'name="full_name"' not in page and "Reactivate account" not in page
+    client.post(
+        f"/admin/users/{student.id}",
+        data={"full_name": "Nur Aini", "email": "nur@example.org", "role": "student"},
+    )
+    client.post(f"/admin/users/{student.id}/active", data={"active": "1"})
+    stored = db.get(User, student.id, populate_existing=True)
+    assert stored.full_name == f"Anonymised student #{student.id}"
+    assert stored.email == f"anonymised-{student.id}@invalid" and stored.active is False
+
+
+def test_an_anonymised_students_marker_reads_in_the_pages_language_inside_sentences(
+    client, world
+):
+    """Names given to a translated sentence ("Placement of %(name)s", "Select %(name)s") pass
+    through the same translation as a name printed on its own."""
+    student = world.a.student
+    sign_in(client, world.admin)
+    client.post(f"/admin/students/{student.id}/privacy/anonymise", data={"confirmed": "y"})
+    client.post("/logout")
+    sign_in(client, world.a.teacher)
+    for url in (f"/placements/{world.a.placement.id}", f"/classes/{world.a.cohort.id}"):
+        page = client.get(f"{url}?lang=id").get_data(as_text=True)
+        assert "Anonymised student #" not in page, url
+        assert f"Siswa anonim {student.id}" in page, url

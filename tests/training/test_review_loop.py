@@ -3,6 +3,7 @@ assessment criteria ticked (or an "approve anyway" with its reason), the confirm
 whose unit it was, then the next record."""
 
 import io
+from datetime import timedelta
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from eduplatform.audit.models import AuditEvent
 from eduplatform.training.models import CompletionCriterion, UnitCompletion
-from tests.training.conftest import jpeg_bytes
+from tests.training.conftest import TODAY, jpeg_bytes
 
 
 def _in_english(client):
@@ -219,3 +220,31 @@ def test_bulk_approval_needs_the_criteria_statement(client, db, login, training,
     )
     assert _stored(db, completion).status == "verified"
     assert _ticks(db, completion) == {1: True}
+
+
+def test_the_queue_says_when_each_record_was_sent_beside_the_day_it_was_done(
+    client, login, training, log, session
+):
+    """Oldest sent first: a unit done last week but sent this morning comes after one sent
+    yesterday, and each row says both days, so the order reads as what it is."""
+    from babel.dates import format_date
+
+    from eduplatform.sqltypes import utcnow
+
+    done_on = TODAY - timedelta(days=9)
+    late = log("EV-101-U1", performed_on=done_on)
+    early = log("EV-101-U1", student=training.classmate)
+    early.created_at = utcnow() - timedelta(days=2)
+    session.add(early)
+    session.commit()
+    login(training.teacher)
+    page = client.get("/training/verification?lang=en").get_data(as_text=True)
+    assert re.search(r'<th scope="col">Sent</th>', page)
+    rows = re.findall(r'<tr class="queue-row">(.*?)</tr>', page, re.S)
+    assert [f'value="{early.id}"' in rows[0], f'value="{late.id}"' in rows[1]] == [True, True]
+    sent = re.findall(r'data-label="Sent"><time datetime="([^"]+)">([^<]+)</time>', page)
+    assert [moment[:10] for moment, _label in sent] == [
+        early.created_at.isoformat()[:10],
+        late.created_at.isoformat()[:10],
+    ]
+    assert format_date(done_on, "medium", locale="en") in rows[1]  # the day it was done stays

@@ -2,6 +2,7 @@
 by single-use, expiring links read from a real SMTP server's mailbox."""
 
 import hashlib
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -57,6 +58,12 @@ def test_office_invites_a_teacher_who_sets_their_own_password(
         },
     )
     assert response.status_code == 302
+    # The next invitation is most often for the same school: the form keeps it chosen.
+    assert response.headers["Location"] == f"/admin/invitations?school={school.id}"
+    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(
+        rf'<option selected value="{school.id}">|<option value="{school.id}" selected', again
+    )
     invited = db.exec(select(User).where(User.email == "budi@example.org")).one()
     assert invited.password_hash is None and invited.organization_id == school.id
     message = mailbox.last("budi@example.org")
@@ -340,8 +347,9 @@ def test_an_expired_invitation_says_so_and_can_be_sent_again(client, login, scho
     db.add(link)
     db.commit()
     page = client.get("/admin/invitations?lang=en").get_data(as_text=True)
-    assert "<td>Expired</td>" in page and _pending_rows(client) == 1
+    assert '<td data-label="Link valid until">Expired</td>' in page and _pending_rows(client) == 1
     user_id = link.user_id
     assert client.post(f"/admin/invitations/{user_id}/resend").status_code == 302
-    assert "<td>Expired</td>" not in client.get("/admin/invitations?lang=en").get_data(as_text=True)
+    page = client.get("/admin/invitations?lang=en").get_data(as_text=True)
+    assert '<td data-label="Link valid until">Expired</td>' not in page
     assert len(mailbox.to("late@example.org")) == 2
