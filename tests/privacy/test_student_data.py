@@ -358,9 +358,7 @@ def test_an_anonymised_account_cannot_be_named_or_reactivated_again(client, worl
     assert stored.email == f"anonymised-{student.id}@invalid" and stored.active is False
 
 
-def test_an_anonymised_students_marker_reads_in_the_pages_language_inside_sentences(
-    client, world
-):
+def test_an_anonymised_students_marker_reads_in_the_pages_language_inside_sentences(client, world):
     """Names given to a translated sentence ("Placement of %(name)s", "Select %(name)s") pass
     through the same translation as a name printed on its own."""
     student = world.a.student

@@ -3,8 +3,8 @@ assessment criteria ticked (or an "approve anyway" with its reason), the confirm
 whose unit it was, then the next record."""
 
 import io
-from datetime import timedelta
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image
