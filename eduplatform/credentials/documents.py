@@ -49,6 +49,12 @@ def organization_profile(organization):
     }
 
 
+def achievement_id(module_code, number):
+    """The public address of a module version's achievement: the page (or, to a JSON client,
+    the Achievement document) an employer reaches by following a credential's achievement."""
+    return public_url("public.achievement", code=module_code, number=number)
+
+
 def achievement(view, locale):
     """The module version as an OB 3.0 Achievement, its texts in `locale`."""
     title = str(translated(view.version.title, locale) or view.module.code)
@@ -63,7 +69,7 @@ def achievement(view, locale):
             units=units,
         )
     found = {
-        "id": f"{base_url()}/achievements/{view.module.code}/v{view.version.number}",
+        "id": achievement_id(view.module.code, view.version.number),
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": title,
@@ -76,6 +82,12 @@ def achievement(view, locale):
     if view.partner is not None:
         found["creator"] = organization_profile(view.partner)
     return found
+
+
+def achievement_document(view, locale):
+    """The achievement on its own, as its id answers a JSON client: the credentials' embedded
+    Achievement with the contexts that make it a JSON-LD document of its own."""
+    return {"@context": [VC_V2, OB_V3], **achievement(view, locale)}
 
 
 def achievement_subject(view, *, subject_id, locale):

@@ -25,7 +25,7 @@ from eduplatform.quality import endorsement_status
 from eduplatform.quality.endorsements import active_endorsement
 from eduplatform.quality.models import QualityEndorsement, QualityEndorsementStatus
 from eduplatform.training.signals import certificate_endorsements
-from eduplatform.urls import base_url, public_url
+from eduplatform.urls import public_url
 
 ENDORSEMENT_TYPES = ["VerifiableCredential", "EndorsementCredential"]
 
@@ -91,7 +91,7 @@ def _endorsements(certificate, session, **_):
 
 def endorsement_document(item, locale):
     """The unsigned EndorsementCredential about the certificate's achievement."""
-    achievement_id = f"{base_url()}/achievements/{item.module.code}/v{item.version.number}"
+    achievement_id = documents.achievement_id(item.module.code, item.version.number)
     title = str(translated(item.version.title, locale) or item.module.code)
     university = item.university.name
     with force_locale(locale):

@@ -3,7 +3,16 @@
 import re
 from urllib.parse import unquote
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from eduplatform.credentials import documents as credential_documents
 from eduplatform.credentials import service as credentials
@@ -11,8 +20,10 @@ from eduplatform.credentials import status
 from eduplatform.credentials.jsonld import OB_V3, VC_V2
 from eduplatform.db import get_session
 from eduplatform.extensions import limiter
+from eduplatform.i18n import current_language
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.training import service
+from eduplatform.training.achievements import find_achievement as achievement_view
 from eduplatform.training.certificates import CODE_LENGTH
 from eduplatform.training.signals import endorsements_of
 from eduplatform.urls import public_url
@@ -128,6 +139,42 @@ def qr_image(url):
     import segno  # imported when a QR code is drawn: 9 MB a worker that never draws one keeps
 
     return segno.make(url, error="m").png_data_uri(scale=4, border=4)
+
+
+JSON_LD = "application/ld+json"
+
+
+def wants_linked_data():
+    """The JSON-LD type a client asks for above HTML (`application/ld+json`, or plain JSON),
+    or None for a browser. A client that takes anything (`*/*`, curl's and most libraries')
+    gets JSON-LD, as for credentials: of equal matches, the first offered wins."""
+    best = request.accept_mimetypes.best_match([JSON_LD, "application/json", "text/html"])
+    return None if best == "text/html" else (best or JSON_LD)
+
+
+@bp.route("/achievements/<code>/v<int:number>")
+def achievement(code, number):
+    """What a credential's `achievement.id` names: a module version, to a browser as a page in
+    the reader's language, to a JSON client as the Achievement the credentials embed."""
+    view = achievement_view(get_session(), code, number)
+    if view is None:
+        abort(404)
+    locale = current_language()
+    linked_data = wants_linked_data()
+    if linked_data:
+        response = jsonify(credential_documents.achievement_document(view, locale))
+        response.mimetype = linked_data
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        found = credential_documents.achievement(view, locale)
+        response = make_response(
+            render_template("training/achievement.html", view=view, achievement=found)
+        )
+    # One address in two forms and three languages (?lang=, the cookie, the browser's): a cache
+    # keeps each apart.
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
 
 
 @bp.route("/issuers/<int:organization_id>")

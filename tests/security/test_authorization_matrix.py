@@ -64,6 +64,8 @@ EXPECTED = {
     "GET /.well-known/did.json": PUBLIC,
     "GET /.well-known/jwks.json": PUBLIC,
     "GET /account/password": PUBLIC,
+    # what a credential's achievement.id names: the published version of either side's module
+    "GET /achievements/<code>/v<int:number>": PUBLIC,
     "GET /activate": "anon=200 student=302 teacher=302 author=302 office=302 admin=302",
     "GET /admin/audit/": ADMIN_ONLY,
     "GET /admin/invitations": OFFICE_AND_ADMIN,
