@@ -51,6 +51,16 @@ class CertificateEndorsement:
         """One id per certificate and granting, the same at every download."""
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{self.url}#{self.status.id}')}"
 
+    @property
+    def endorsed_at(self):
+        """When this granting was made (its credential's validFrom)."""
+        return self.status.endorsed_at
+
+    def statement(self, locale):
+        """What the university states, in `locale`: the credential's endorsementComment, so
+        the pages and the PDF say word for word what the signed credential says."""
+        return endorsement_statement(self, locale)
+
     def document(self, locale):
         return endorsement_document(self, locale)
 
@@ -89,35 +99,38 @@ def _endorsements(certificate, session, **_):
     return [found] if found else []
 
 
-def endorsement_document(item, locale):
-    """The unsigned EndorsementCredential about the certificate's achievement."""
-    achievement_id = documents.achievement_id(item.module.code, item.version.number)
+def endorsement_statement(item, locale):
+    """The endorsement's comment in `locale`: who endorses what, awarded by whom, and on what."""
     title = str(translated(item.version.title, locale) or item.module.code)
-    university = item.university.name
     with force_locale(locale):
-        name = _("Endorsement by %(university)s", university=university)
-        comment = _(
+        return _(
             "%(university)s endorses %(module)s (%(title)s) as awarded by %(school)s: its quality "
             "reviewers sampled the school's verification decisions for this module and agreed "
             "with %(agreed)d of %(reviewed)d.",
-            university=university,
+            university=item.university.name,
             module=item.module.code,
             title=title,
             school=item.school.name,
             agreed=item.endorsement.agreed,
             reviewed=item.endorsement.reviewed,
         )
+
+
+def endorsement_document(item, locale):
+    """The unsigned EndorsementCredential about the certificate's achievement."""
+    with force_locale(locale):
+        name = _("Endorsement by %(university)s", university=item.university.name)
     return {
         "@context": [VC_V2, OB_V3],
         "id": item.credential_id,
         "type": ENDORSEMENT_TYPES,
         "name": name,
         "issuer": documents.issuer_profile(),
-        "validFrom": documents.timestamp(item.status.endorsed_at),
+        "validFrom": documents.timestamp(item.endorsed_at),
         "credentialSubject": {
-            "id": achievement_id,
+            "id": documents.achievement_id(item.module.code, item.version.number),
             "type": ["EndorsementSubject"],
-            "endorsementComment": comment,
+            "endorsementComment": endorsement_statement(item, locale),
         },
         "credentialStatus": endorsement_status.entry(item.status),
     }

@@ -50,9 +50,25 @@ def qr_png(url):
     return buffer.getvalue()
 
 
-def certificate_pdf(view, *, verify_url, locale, credential, signed_credential):
+def write_endorsements(page, y, endorsements, locale):
+    """Each endorsement under the module's lines: who endorsed and when, then what the
+    university states (its credential's words), in the certificate's language."""
+    for item in endorsements:
+        endorsed = _(
+            "Endorsed by %(university)s on %(date)s",
+            university=org_name(item.university, locale),
+            date=format_date(item.endorsed_at, "long"),
+        )
+        y = page.centred(y, endorsed, 11, bold=True, colour=BRAND)
+        y = page.centred(y, item.statement(locale), 9, colour=MUTED) - 4
+    return y
+
+
+def certificate_pdf(view, *, verify_url, locale, credential, signed_credential, endorsements=()):
     """The certificate as PDF/A-3 bytes in the request's language, carrying its credential:
-    the Open Badges JSON (what it states) and its signed form (what a verifier checks)."""
+    the Open Badges JSON (what it states) and its signed form (what a verifier checks), with
+    the university's endorsements of the school's certificates (a certificate has one at most:
+    its module's university, so they fit above the facts)."""
     fonts.register()
     width, height = landscape(A4)
     buffer = io.BytesIO()
@@ -83,7 +99,7 @@ def certificate_pdf(view, *, verify_url, locale, credential, signed_credential):
         y - 2, _("%(code)s, version %(number)d", code=view.module.code,
                  number=view.version.number), 12, colour=MUTED,
     )  # fmt: skip
-    page.centred(
+    y = page.centred(
         y - 6,
         _(
             "%(units)d units, %(hours)s hours of verified practical work",
@@ -93,6 +109,7 @@ def certificate_pdf(view, *, verify_url, locale, credential, signed_credential):
         12,
         colour=MUTED,
     )
+    write_endorsements(page, y - 12, endorsements, locale)
 
     facts = [
         # As the certificate's web page names them: in the certificate's language where the

@@ -14,7 +14,8 @@ completion_reviewed = _signals.signal("completion-reviewed")  # + old_status, ne
 certificate_issued = _signals.signal("certificate-issued")  # sender: Certificate
 certificate_revoked = _signals.signal("certificate-revoked")  # sender: Certificate
 # Asked, not told: receivers return a list of endorsements of a certificate (objects with
-# `university`, `endorsement`, `url` and `jwt(locale)`) for its pages and its credential.
+# `university`, `endorsement`, `endorsed_at`, `statement(locale)`, `url`, `document(locale)` and
+# `jwt(locale)`) for its pages, its PDF and its credential.
 certificate_endorsements = _signals.signal("certificate-endorsements")  # sender: Certificate
 # Asked, not told: receivers return a panel for a record's page as `user` sees it (an object
 # whose `template` the page includes; quality: the student disputes the decision), or None.

@@ -32,7 +32,7 @@ from eduplatform.people.models import Organization, Role
 from eduplatform.training import home, service
 from eduplatform.training.forms import ConsentForm, LogUnitForm, RevokeForm
 from eduplatform.training.models import UnitCompletion
-from eduplatform.training.signals import panels_of
+from eduplatform.training.signals import endorsements_of, panels_of
 from eduplatform.urls import public_url
 
 bp = Blueprint("training", __name__)
@@ -268,6 +268,7 @@ def certificate(code):
     return render_template(
         "training/certificate.html",
         view=service.certificate_view(db, certificate),
+        endorsements=endorsements_of(certificate, db),
         form=form,
         may_revoke=may_revoke,
     ), (422 if form.errors else 200)
@@ -299,6 +300,7 @@ def certificate_download(code):
     data = certificate_pdf(
         view,
         verify_url=_verify_url(certificate),
+        endorsements=endorsements_of(certificate, db),
         locale=current_language(),
         credential=credential,
         signed_credential=token,
