@@ -8,7 +8,7 @@ from sqlmodel import update
 
 from eduplatform.people.models import User
 from tests.e2e.conftest import PHONE
-from tests.i18n.pages import LANGUAGES, page_urls, with_lang
+from tests.i18n.pages import BROWSER, LANGUAGES, page_urls, with_lang
 from tests.security.crawl import sign_in as sign_in_client
 from tests.security.world import build_world
 
@@ -49,7 +49,7 @@ def _html_pages(app, world, actor):
     found = []
     for _endpoint, url in page_urls(app, world, actor):
         for lang in LANGUAGES:
-            response = client.get(with_lang(url, lang))
+            response = client.get(with_lang(url, lang), headers=BROWSER)
             if response.status_code == 200 and response.mimetype == "text/html":
                 found.append(with_lang(url, lang))
             response.close()

@@ -11,6 +11,9 @@ LANGUAGES = ("id", "en", "zh")
 # Not pages for people: machine interfaces, files and the static API browser.
 NOT_PAGES = ("/api/", "/static/", "/healthz", "/metrics", "/.well-known/")
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+# What a browser asks for when a person opens a page: an address that answers machines too
+# (an achievement's id) gives the page only to this.
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 def page_urls(app, world, actor):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.i18n.pages import LANGUAGES, main_html, page_urls, read_nodes, with_lang
+from tests.i18n.pages import BROWSER, LANGUAGES, main_html, page_urls, read_nodes, with_lang
 from tests.security.crawl import sign_in
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "eduplatform" / "translations"
@@ -80,7 +80,7 @@ def read_every_page(app, world, role):
         if endpoint == "auth.logout":
             continue
         for lang in LANGUAGES:
-            response = client.get(with_lang(url, lang))
+            response = client.get(with_lang(url, lang), headers=BROWSER)
             body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
             response.close()
             if response.status_code != 200 or not body:
