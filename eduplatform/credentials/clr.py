@@ -14,13 +14,12 @@ from flask_babel import gettext as _
 from eduplatform.credentials import documents
 from eduplatform.credentials.jsonld import CLR_V2, OB_V3, VC_V2
 from eduplatform.i18n import translated
-from eduplatform.urls import base_url
 
 CLR_TYPES = ["VerifiableCredential", "ClrCredential"]
 
 
 def module_achievement_id(module, version):
-    return f"{base_url()}/achievements/{module.code}/v{version.number}"
+    return documents.achievement_id(module.code, version.number)
 
 
 def unit_achievement(unit, module, version, locale):
