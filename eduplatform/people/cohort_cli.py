@@ -138,9 +138,16 @@ def _refuse_rows(errors, as_json):
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the new students' activation codes to this CSV file (they are never printed).",
 )
+@click.option(
+    "--codes-xlsx",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the new students' activation codes to this Excel workbook (NISN kept as text).",
+)
 @json_option
 @with_appcontext
-def import_command(npsn, cohort_name, file, dry_run, rombel, keep_capitals, codes_csv, as_json):
+def import_command(
+    npsn, cohort_name, file, dry_run, rombel, keep_capitals, codes_csv, codes_xlsx, as_json
+):
     """Import a CSV or XLSX student list (a Dapodik export too) into a class: all rows or none."""
     with new_session() as session:
         school = find_school(session, npsn)
@@ -177,10 +184,13 @@ def import_command(npsn, cohort_name, file, dry_run, rombel, keep_capitals, code
             summary["activation_codes"] = len(result.codes)
             if codes_csv:
                 _write_codes(codes_csv, result.codes)
-        emit(summary, as_json, _import_lines(summary, result, dry_run, codes_csv))
+            if codes_xlsx:
+                _write_codes_xlsx(codes_xlsx, result.codes)
+        saved_to = [str(path) for path in (codes_csv, codes_xlsx) if path]
+        emit(summary, as_json, _import_lines(summary, result, dry_run, " and ".join(saved_to)))
 
 
-def _import_lines(summary, result, dry_run, codes_csv):
+def _import_lines(summary, result, dry_run, saved_to):
     lines = [
         f"{'would create' if dry_run else 'created'} {summary['created']}, "
         f"{'would update' if dry_run else 'updated'} {summary['updated']}, "
@@ -194,7 +204,7 @@ def _import_lines(summary, result, dry_run, codes_csv):
         rows = ", ".join(str(n) for n in result.padded)
         lines.append(f"NISN completed with leading zeros (check them) on rows {rows}")
     if result.codes:
-        where = f"written to {codes_csv}" if codes_csv else "not saved (use --codes-csv)"
+        where = f"written to {saved_to}" if saved_to else "not saved (use --codes-xlsx)"
         lines.append(f"{len(result.codes)} activation codes {where}")
     return lines
 
@@ -206,3 +216,17 @@ def _write_codes(path, issued):
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
         rows = ([s.full_name, s.nisn, code, expires] for s, code in issued)
         write_codes_csv(out, ["name", "nisn", "code", "valid_until"], rows)
+
+
+def _write_codes_xlsx(path, issued):
+    """The codes as a workbook a clerk opens by double-click (a CSV would lose a NISN's leading
+    zeros there); readable by its owner only, like the CSV."""
+    from eduplatform.people.codes_workbook import codes_xlsx  # xlsxwriter: loaded when asked for
+
+    expires = (utcnow() + VALID_FOR).date()
+    header = ["Name", "NISN", "Activation code", "Valid until"]
+    rows = ([s.full_name, s.nisn, code, expires] for s, code in issued)
+    data = codes_xlsx(header, rows, title="Activation codes", text_columns={1, 2})
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)

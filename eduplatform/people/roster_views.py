@@ -2,7 +2,8 @@
 
 Nothing between the preview and the commit lives on the server: the preview page carries the
 checked rows in a signed field, and the commit checks them against the database again. Fresh
-activation codes travel the same way to their printable sheet and CSV, signed and short-lived.
+activation codes travel the same way to their printable sheet, workbook and CSV, signed and
+short-lived.
 """
 
 import io
@@ -54,6 +55,8 @@ from eduplatform.people.roster_import import (
 from eduplatform.urls import public_url
 
 bp = Blueprint("rosters", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CHANGE_LABELS = {
     "full_name": _l("name"),
@@ -213,10 +216,9 @@ def template_csv():
 @roles_required(*CLASS_ROLES)
 def template_xlsx():
     """An empty student list to fill in, as an Excel workbook (NISN kept as text)."""
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     from eduplatform.people import roster_templates
 
-    return _download(roster_templates.template_xlsx(), mimetype, "daftar-siswa.xlsx")
+    return _download(roster_templates.template_xlsx(), XLSX, "daftar-siswa.xlsx")
 
 
 def _download(data, mimetype, name):
@@ -313,25 +315,41 @@ def sheet():
     )
 
 
+def _code_header():
+    return [_("Name"), "NISN", _("Activation code"), _("Valid until"), _("Address")]
+
+
+def _code_rows(payload, expires):
+    """One row a student, as the header names them: name, NISN, code, valid until, address."""
+    address = public_url("auth.activate")
+    return [[name, nisn, code, expires, address] for _id, name, nisn, code in payload["codes"]]
+
+
 @bp.route("/activation-codes/csv", methods=["POST"])
 @roles_required(*CLASS_ROLES)
 def download():
+    """The codes as CSV, for scripts; people get the workbook (download_xlsx)."""
     payload = _read_sheet()
-    address = public_url("auth.activate")
     out = io.StringIO()
-    activation.write_codes_csv(
-        out,
-        [_("Name"), "NISN", _("Activation code"), _("Valid until"), _("Address")],
-        (
-            [name, nisn, code, payload["expires"], address]
-            for _id, name, nisn, code in payload["codes"]
-        ),
-    )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": "attachment; filename=activation-codes.csv",
-            "Cache-Control": "no-store",
-        },
-    )
+    activation.write_codes_csv(out, _code_header(), _code_rows(payload, payload["expires"]))
+    return _codes_file(out.getvalue(), "text/csv", "activation-codes.csv")
+
+
+@bp.route("/activation-codes/xlsx", methods=["POST"])
+@roles_required(*CLASS_ROLES)
+def download_xlsx():
+    """The codes as an Excel workbook: NISN and codes stay text (a CSV opened by double-click
+    loses a NISN's leading zeros), the header and sheet in the teacher's language."""
+    from eduplatform.people.codes_workbook import codes_xlsx  # xlsxwriter: loaded when asked for
+
+    payload = _read_sheet()
+    rows = _code_rows(payload, date.fromisoformat(payload["expires"]))
+    data = codes_xlsx(_code_header(), rows, title=_("Activation codes"), text_columns={1, 2})
+    return _codes_file(data, XLSX, "activation-codes.xlsx")
+
+
+def _codes_file(data, mimetype, name):
+    """A download of one-time secrets: never kept by a browser's or a proxy's cache."""
+    response = _download(data, mimetype, name)
+    response.headers["Cache-Control"] = "no-store"
+    return response

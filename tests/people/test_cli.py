@@ -178,6 +178,26 @@ def test_roster_import_of_a_40_student_csv_prints_counts(runner, world, db, tmp_
     assert rows[1][2] not in result.output
 
 
+def test_roster_import_writes_the_codes_as_a_workbook_that_keeps_nisn_as_text(
+    runner, world, tmp_path
+):
+    path = tmp_path / "kelas.csv"
+    path.write_bytes(roster_csv(students(3)))
+    codes = tmp_path / "codes.xlsx"
+    result, _ = _run(
+        runner, "roster", "import", "--school", "20300001", "--cohort", "XI TKRO 1",
+        str(path), "--codes-xlsx", str(codes),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"3 activation codes written to {codes}" in result.output
+    assert os.stat(codes).st_mode & 0o777 == 0o600
+    rows = list(openpyxl.load_workbook(codes).active.iter_rows(min_row=2))
+    assert [row[1].value for row in rows] == ["0008000000", "0008000001", "0008000002"]
+    assert all(row[1].data_type == row[2].data_type == "s" for row in rows)
+    assert all(row[1].number_format == row[2].number_format == "@" for row in rows)
+    assert all(len(row[2].value) == 8 and row[2].value not in result.output for row in rows)
+
+
 def test_roster_import_of_a_40_student_xlsx_then_again_changes_nothing(runner, world, db, tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(roster_xlsx(students(40)))

@@ -15,6 +15,8 @@ from tests.conftest import PASSWORD
 from tests.people.conftest import preview_choices, roster_csv, roster_xlsx, students
 from tests.xlsx_bombs import reported_bomb, wide_row_bomb
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _upload(client, cohort_id, data, name="roster.csv"):
     return client.post(
@@ -181,8 +183,60 @@ def test_codes_csv_download_opens_in_a_spreadsheet(client, login, world):
     rows = list(
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
-    assert rows[0][:3] == ["Name", "NISN", "Activation code"] and len(rows) == 4
-    assert all(len(r[2]) == 8 for r in rows[1:])
+    assert rows[0] == ["Name", "NISN", "Activation code", "Valid until", "Address"]
+    assert len(rows) == 4 and all(len(r[2]) == 8 for r in rows[1:])
+    assert sorted(r[1] for r in rows[1:]) == ["0008000000", "0008000001", "0008000002"]
+
+
+def _import_nisns(client, world, nisns):
+    rows = [(nisn, f"Siswa {n}", None, "L", None) for n, nisn in enumerate(nisns)]
+    page = _upload(client, world.cohort.id, roster_csv(rows)).get_data(as_text=True)
+    done = client.post(
+        f"/classes/{world.cohort.id}/import/commit?lang=en", data=preview_choices(page)
+    ).get_data(as_text=True)
+    return re.search(r'name="sheet" value="([^"]+)"', done).group(1), done
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "header"),
+    [
+        ("id", "Kode aktivasi", ["Nama", "NISN", "Kode aktivasi", "Berlaku sampai", "Alamat"]),
+        ("zh", "激活码", ["名称", "NISN", "激活码", "有效期至", "地址"]),
+    ],
+)
+def test_codes_workbook_keeps_nisn_and_codes_as_text(client, login, world, lang, title, header):
+    """Opened by double-click, a NISN keeps its leading zeros and a code stays as written:
+    text cells in the text format, under a header and a sheet name in the teacher's language."""
+    login(world.teacher)
+    sheet, done = _import_nisns(client, world, ["0061234567", "0000000042"])
+    response = client.post(f"/activation-codes/xlsx?lang={lang}", data={"sheet": sheet})
+    assert response.mimetype == XLSX
+    assert response.headers["Content-Disposition"] == "attachment; filename=activation-codes.xlsx"
+    assert response.headers["Cache-Control"] == "no-store"
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == [title]
+    sheet_rows = list(book[title].iter_rows())
+    assert [cell.value for cell in sheet_rows[0]] == header
+    by_nisn = {row[1].value: row for row in sheet_rows[1:]}
+    assert set(by_nisn) == {"0061234567", "0000000042"}
+    shown = dict(re.findall(r"<td>(\d{10})</td><td><code class=\"act-code\">(\w{4} \w{4})", done))
+    for nisn, row in by_nisn.items():
+        for cell in (row[1], row[2]):
+            assert cell.data_type == "s" and cell.number_format == "@"
+        assert row[2].value == shown[nisn].replace(" ", "")
+        assert row[3].is_date and row[4].value == "http://localhost/activate"
+    assert by_nisn["0061234567"][1].value == "0061234567"
+    widths = book[title].column_dimensions
+    assert widths["B"].width >= len("0061234567") and widths["E"].width >= len(row[4].value)
+
+
+def test_codes_page_offers_the_workbook_first(client, login, world):
+    login(world.teacher)
+    _sheet, done = _import(client, world)
+    buttons = re.findall(r'<button type="submit" class="(button[^"]*)">([^<]+)</button>', done)
+    assert buttons[0] == ("button primary", "Download Excel (XLSX)")
+    assert [label for _, label in buttons[1:3]] == ["Printable sheet", "Download CSV"]
+    assert "button primary" not in {css for css, _label in buttons[1:3]}
 
 
 def test_code_sheets_are_only_for_the_teacher_who_generated_them(client, login, world, make_user):
@@ -193,6 +247,7 @@ def test_code_sheets_are_only_for_the_teacher_who_generated_them(client, login, 
     response = client.post("/activation-codes/sheet", data={"sheet": sheet})
     assert response.status_code == 302  # refused: back to the class list
     assert client.post("/activation-codes/csv", data={"sheet": "junk"}).status_code == 302
+    assert client.post("/activation-codes/xlsx", data={"sheet": sheet}).status_code == 302
 
 
 def test_new_codes_for_selected_students_replace_their_old_codes(client, login, db, world):

@@ -349,6 +349,9 @@ EXPECTED = {
     "POST /activation-codes/sheet": (
         "anon=login student=403 teacher=ok author=403 office=ok admin=ok"
     ),
+    "POST /activation-codes/xlsx": (
+        "anon=login student=403 teacher=ok author=403 office=ok admin=ok"
+    ),
     "POST /admin/invitations": OFFICE_AND_ADMIN_WRITE,
     "POST /admin/invitations/<int:user_id>/resend": (
         "anon=login student=403 teacher=403 author=403 office=404 admin=404"
