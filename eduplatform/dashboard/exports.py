@@ -2,7 +2,7 @@
 
 Times are written in the reporting time zone, as the page shows them: in CSV as ISO 8601 with
 their offset (2026-11-23T23:09:30+07:00), in XLSX as date-time cells in local time (a
-spreadsheet has no time zones; the "about" sheet names it).
+spreadsheet has no time zones; the sheet about the file names it).
 """
 
 import csv
@@ -10,13 +10,14 @@ import io
 import re
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from eduplatform.dashboard.periods import reporting_zone
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL = "<5"
 FORMATS = ("csv", "xlsx")
 DATETIME_FORMAT = "d mmm yyyy hh:mm"  # as the page writes it: 23 Nov 2026 23:09
-ABOUT_SHEET = "about"
 SHEET_TITLE_LENGTH = 31  # Excel's limit
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
 MAX_WIDTH = 60  # characters: a column no wider, whatever its longest text
@@ -163,11 +164,18 @@ def _sheet_about(book, sheet, about):
             sheet.write_string(number, 1, str(value) if value is not None else "")
 
 
+def about_sheet_title():
+    """The name of the sheet about the file, in the reader's language ("Keterangan", "说明"),
+    as Excel allows it (see sheet_titles); the same name for every file in one language."""
+    text = " ".join(SHEET_FORBIDDEN.sub(" ", _("About this file")).split()).strip("'")
+    return _shortened(text, SHEET_TITLE_LENGTH) or "about"
+
+
 def xlsx_bytes(table, about):
     """A workbook: the table on the first sheet, then what it shows (`about`: label, value)."""
     book = _Book()
     _sheet_table(book, book.sheet(str(table.name)[:SHEET_TITLE_LENGTH]), table)
-    _sheet_about(book, book.sheet(ABOUT_SHEET), about)
+    _sheet_about(book, book.sheet(about_sheet_title()), about)
     return book.saved()
 
 
@@ -177,8 +185,9 @@ def workbook_bytes(tables, about):
     Each sheet is named by its table's (translated) title, as Excel allows: see sheet_titles.
     """
     book = _Book()
-    _sheet_about(book, book.sheet(ABOUT_SHEET), about)
-    for table, title in zip(tables, sheet_titles(tables, taken=[ABOUT_SHEET]), strict=True):
+    about_title = about_sheet_title()
+    _sheet_about(book, book.sheet(about_title), about)
+    for table, title in zip(tables, sheet_titles(tables, taken=[about_title]), strict=True):
         _sheet_table(book, book.sheet(title), table)
     return book.saved()
 

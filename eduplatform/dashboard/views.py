@@ -225,8 +225,9 @@ def _every_table():
 
 
 def _workbook():
-    """Every table the page shows, with its filters, in one XLSX: "about" first, then a sheet
-    per table, each as its own export writes it (the same scope, the same suppression)."""
+    """Every table the page shows, with its filters, in one XLSX: the sheet about the file
+    first, then a sheet per table, each as its own export writes it (the same scope, the same
+    suppression)."""
     refused_page, found = _every_table()
     if refused_page is not None:
         return refused_page
@@ -305,7 +306,7 @@ def _about(table, filters, now):
 
 
 def _about_rows(what_label, what, note, filters, now):
-    """The "about" sheet: what the file shows, its filters, when it was exported and where."""
+    """The sheet about the file: what it shows, its filters, when it was exported and where."""
     return [
         (what_label, what),
         (_("Academic year"), filters.academic_year or _("Every year")),

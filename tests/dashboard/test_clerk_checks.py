@@ -45,7 +45,7 @@ def test_export_file_name_and_about_sheet_use_the_reporting_time_zone(
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert disposition == 'attachment; filename="dashboard-figures_2026-11-23-2309.xlsx"'
-    about = dict(workbook(response)["about"].iter_rows(values_only=True))
+    about = dict(workbook(response)["About this file"].iter_rows(values_only=True))
     assert about["Exported at"] == datetime(2026, 11, 23, 23, 9, 30)  # local, no tzinfo
     assert about["Time zone"] == "Asia/Jakarta (UTC+07:00)"
 
@@ -104,7 +104,7 @@ def test_school_comparison_export_follows_the_school_filter(client, login, scena
     book = workbook(client.get(f"/dashboard/export/schools.xlsx?{query}"))
     names = [row[0] for row in book["schools"].iter_rows(min_row=2, values_only=True)]
     assert names == ["SMK Negeri 2 Surakarta"]
-    about = dict(book["about"].iter_rows(values_only=True))
+    about = dict(book["About this file"].iter_rows(values_only=True))
     assert about["School"] == "SMK Negeri 2 Surakarta"
     assert "Only the chosen school is shown" in about["Note"]
 

@@ -183,7 +183,7 @@ def test_xlsx_export_has_the_table_and_what_it_shows(client, login, scenario):
     assert rows[0] == ("Figure", "Value", "How it is counted", "Data as of")
     values = {row[0]: row[1] for row in rows[1:]}
     assert values["Units verified in total"] == 5 and values["Schools taking part"] == 2
-    about = dict(book["about"].iter_rows(values_only=True))
+    about = dict(book["About this file"].iter_rows(values_only=True))
     assert about["Academic year"] == "Every year"
 
 

@@ -1,15 +1,18 @@
-"""Every table of a dashboard page in one workbook (/dashboard/export/all.xlsx): the "about"
-sheet first, then one sheet per table with the rows its own XLSX export has, for the same
+"""Every table of a dashboard page in one workbook (/dashboard/export/all.xlsx): the sheet
+about the file first, then one sheet per table with the rows its own XLSX export has, for the same
 people and filters.
 """
 
 import io
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from openpyxl import load_workbook
 
+import eduplatform
 from eduplatform.dashboard import exports
 from eduplatform.dashboard.tables import Table
 from tests.dashboard.conftest import THIS_YEAR, text
@@ -71,7 +74,7 @@ def export_all_link(page):
 
 
 def assert_same_as_single_exports(client, book, query, names):
-    assert book.sheetnames[0] == "about"
+    assert book.sheetnames[0] == "About this file"
     assert len(book.sheetnames) == len(names) + 1
     for sheet_name, name in zip(book.sheetnames[1:], names, strict=True):
         assert rows_of(book[sheet_name]) == single(client, name, query), name
@@ -94,7 +97,7 @@ def test_office_workbook_has_about_then_every_table_of_the_dashboard(client, log
     assert THIS_YEAR.replace("/", "-") in disposition
     assert response.headers["Cache-Control"] == "private, no-store"
     assert book.sheetnames == [
-        "about",
+        "About this file",
         "Headline figures",
         "Units and certificates per…",  # the title cut after a word, in Excel's 31 characters
         "Schools compared",
@@ -108,7 +111,7 @@ def test_office_workbook_has_about_then_every_table_of_the_dashboard(client, log
     ]
     assert_same_as_single_exports(client, book, query, DASHBOARD_TABLES)
 
-    about = dict(book["about"].iter_rows(values_only=True))
+    about = dict(book["About this file"].iter_rows(values_only=True))
     assert about["Tables"].startswith("Headline figures, Units and certificates per month, ")
     assert about["Academic year"] == THIS_YEAR and about["School"] == "Every school"
     assert isinstance(about["Exported at"], datetime) and about["Exported at"].tzinfo is None
@@ -137,7 +140,7 @@ def test_workbook_follows_the_school_filter_and_the_school_page_adds_its_classes
     assert_same_as_single_exports(client, book, query, DASHBOARD_TABLES)
     schools = [row[0] for row in book["Schools compared"].iter_rows(min_row=2, values_only=True)]
     assert schools == ["SMK Negeri 2 Surakarta"]
-    about = dict(book["about"].iter_rows(values_only=True))
+    about = dict(book["About this file"].iter_rows(values_only=True))
     assert "Only the chosen school is shown" in about["Note"]
 
     page = text(client.get(f"/dashboard/schools/{school}?lang=en&year={THIS_YEAR}"))
@@ -189,7 +192,7 @@ def test_authors_workbook_suppresses_small_counts_and_names_no_one(client, login
     assert exports.SMALL in cells
     for name in NAMES:
         assert not [cell for cell in cells if name in cell], name
-    about = dict(book["about"].iter_rows(values_only=True))
+    about = dict(book["About this file"].iter_rows(values_only=True))
     assert "Counts from 1 to 4" in about["Note"]
 
     school = scenario.school.id
@@ -258,7 +261,36 @@ def test_sheets_are_named_by_the_translated_titles(client, login, scenario, lang
     book = book_of(client.get(f"/dashboard/export/all.xlsx?lang={lang}"))
     english = book_of(client.get("/dashboard/export/all.xlsx?lang=en"))
     assert len(book.sheetnames) == len(english.sheetnames) == len(DASHBOARD_TABLES) + 1
-    assert book.sheetnames[0] == "about"
+    assert book.sheetnames[0] == about_title(lang)
     assert not set(book.sheetnames[1:]) & set(english.sheetnames[1:])
     for title in book.sheetnames:
         assert len(title) <= 31 and not set("[]:*?/\\") & set(title)
+
+
+def about_title(lang):
+    """The sheet about the file as the language's catalogue names it (id "Keterangan")."""
+    catalogue = Translations.load(str(Path(eduplatform.__file__).parent / "translations"), [lang])
+    return catalogue.gettext("About this file")
+
+
+@pytest.mark.parametrize("lang", ["en", "id", "zh"])
+def test_the_sheet_about_the_file_is_named_in_the_readers_language(client, login, scenario, lang):
+    """Not "about" for everyone: the reader's word, the same in every export of one language
+    (a single table's, the whole page's, the quality figures')."""
+    login(scenario.office)
+    expected = about_title(lang)
+    assert expected != "about" and (lang != "en" or expected == "About this file")
+    book = book_of(client.get(f"/dashboard/export/all.xlsx?lang={lang}"))
+    single_table = book_of(client.get(f"/dashboard/export/months.xlsx?lang={lang}"))
+    assert book.sheetnames[0] == single_table.sheetnames[1] == expected
+    about = list(book[expected].iter_rows(values_only=True))
+    assert about[0][1].startswith(book.sheetnames[1])  # "Tables": the first table's title...
+
+
+def test_the_sheet_about_the_file_keeps_to_excels_rules_whatever_the_translation(app, monkeypatch):
+    """A translation with characters Excel refuses, or longer than 31, still names a sheet."""
+    monkeypatch.setattr(exports, "_", lambda text: "  'Info [a/b]: *was*? \\ und mehr, viel mehr'")
+    with app.test_request_context("/"):
+        title = exports.about_sheet_title()
+    assert title == "Info a b was und mehr, viel…"
+    assert len(title) <= 31 and not set("[]:*?/\\") & set(title)
