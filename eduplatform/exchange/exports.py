@@ -1,8 +1,14 @@
-"""CSV exports of the exchange's lists and the iCalendar feed of a school's activities."""
+"""CSV exports of the exchange's lists and the iCalendar feed of a school's activities.
+
+A CSV's header is in the reader's language, as the dashboard's are: each column's label is
+translated when the file is written.
+"""
 
 import csv
 import io
 from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
 
 from eduplatform.exchange.times import ends_at, starts_at
 
@@ -20,10 +26,11 @@ def _cell(value):
 
 
 def csv_bytes(header, rows):
-    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the accents right."""
+    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the accents right; the
+    header's (lazily translated) labels in the reader's language."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([str(label) for label in header])
     for row in rows:
         writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -44,31 +51,31 @@ def partner_label(partnership, orgs):
 
 
 ACTIVITY_HEADER = [
-    "id",
-    "title",
-    "kind",
-    "status",
-    "starts_on",
-    "ends_on",
-    "start_time",
-    "end_time",
-    "timezone",
-    "place",
-    "online_url",
-    "languages",
-    "school",
-    "partner",
-    "sending",
-    "receiving",
-    "funding_source",
-    "currency",
-    "cost_travel",
-    "cost_subsistence",
-    "cost_fees",
-    "cost_other",
-    "cost_total",
-    "report_hours",
-    "participants",
+    _l("ID"),
+    _l("Title"),
+    _l("Kind of activity"),
+    _l("Status"),
+    _l("Start date"),
+    _l("End date"),
+    _l("Start time"),
+    _l("End time"),
+    _l("Time zone"),
+    _l("Place"),
+    _l("Online link"),
+    _l("Languages used"),
+    _l("School"),
+    _l("Partner"),
+    _l("Sending organization"),
+    _l("Receiving organization"),
+    _l("Funding source"),
+    _l("Currency"),
+    _l("Travel cost"),
+    _l("Subsistence"),
+    _l("Fees"),
+    _l("Other costs"),
+    _l("Total cost"),
+    _l("Number of hours"),
+    _l("Participants"),
 ]
 
 
@@ -104,17 +111,17 @@ def activity_rows(rows, orgs, counts):
 
 
 PARTNERSHIP_HEADER = [
-    "id",
-    "school",
-    "school_npsn",
-    "partner",
-    "kind",
-    "areas",
-    "status",
-    "mou_reference",
-    "mou_signed_on",
-    "started_on",
-    "ended_on",
+    _l("ID"),
+    _l("School"),
+    _l("NPSN"),
+    _l("Partner"),
+    _l("Kind of partnership"),
+    _l("Areas of cooperation"),
+    _l("Status"),
+    _l("MoU reference"),
+    _l("MoU signed on"),
+    _l("Starts on"),
+    _l("Ends on"),
 ]
 
 
@@ -137,14 +144,14 @@ def partnership_rows(partnerships, orgs):
 
 
 PARTICIPATION_HEADER = [
-    "activity_id",
-    "title",
-    "kind",
-    "status",
-    "starts_on",
-    "ends_on",
-    "role",
-    "hours",
+    _l("Activity ID"),
+    _l("Title"),
+    _l("Kind of activity"),
+    _l("Status"),
+    _l("Start date"),
+    _l("End date"),
+    _l("Role"),
+    _l("Hours credited"),
 ]
 
 

@@ -1,10 +1,14 @@
 import csv
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
+from babel.support import Translations
 from icalendar import Calendar
 from sqlmodel import select
 
+import eduplatform
 from eduplatform.audit.models import AuditEvent
 from eduplatform.exchange import participation, partnerships, service
 from tests.exchange.conftest import TODAY, text
@@ -53,14 +57,14 @@ def test_csv_export_applies_the_filters_and_names_what_and_when(client, login, w
     plan(title="=HYPERLINK(1)", cost_travel="1500000.5", currency="IDR")
     plan(title="Online class", kind="online_class", place="", online_url="https://meet.example/x")
     login(world.teacher)
-    response = client.get("/exchange/activities.csv?when=all&kind=joint_workshop")
+    response = client.get("/exchange/activities.csv?when=all&kind=joint_workshop&lang=en")
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert f"exchange-activities_joint-workshop_{TODAY.isoformat()}.csv" in disposition
     rows = _csv(response)
-    assert [r["title"] for r in rows] == ["'=HYPERLINK(1)"]
-    assert rows[0]["cost_travel"] == "1500000.50" and rows[0]["currency"] == "IDR"
-    assert rows[0]["partner"] == world.university.name
+    assert [r["Title"] for r in rows] == ["'=HYPERLINK(1)"]
+    assert rows[0]["Travel cost"] == "1500000.50" and rows[0]["Currency"] == "IDR"
+    assert rows[0]["Partner"] == world.university.name
 
 
 def test_partnerships_and_person_lists_export_csv(client, login, db, world, plan):
@@ -70,11 +74,56 @@ def test_partnerships_and_person_lists_export_csv(client, login, db, world, plan
         user=world.teacher, hours="6",
     )  # fmt: skip
     login(world.office)
-    rows = _csv(client.get("/exchange/partnerships.csv?kind=university"))
-    assert [r["partner"] for r in rows] == [world.university.name]
-    response = client.get(f"/exchange/people/{world.teacher.id}/exchanges.csv")
+    rows = _csv(client.get("/exchange/partnerships.csv?kind=university&lang=en"))
+    assert [r["Partner"] for r in rows] == [world.university.name]
+    response = client.get(f"/exchange/people/{world.teacher.id}/exchanges.csv?lang=en")
     assert f"exchanges_user-{world.teacher.id}_" in response.headers["Content-Disposition"]
-    assert [r["title"] for r in _csv(response)] == ["EV battery workshop"]
+    assert [r["Title"] for r in _csv(response)] == ["EV battery workshop"]
+
+
+CSV_HEADERS = {  # the second to fifth columns
+    "id": {
+        "activities": ["Judul", "Jenis kegiatan", "Status", "Tanggal mulai"],
+        "partnerships": ["Sekolah", "NPSN", "Mitra", "Jenis kemitraan"],
+        "exchanges": ["Judul", "Jenis kegiatan", "Status", "Tanggal mulai"],
+    },
+    "zh": {
+        "activities": ["标题", "活动类型", "状态", "开始日期"],
+        "partnerships": ["学校", "NPSN", "合作方", "合作类型"],
+        "exchanges": ["标题", "活动类型", "状态", "开始日期"],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "zh"])
+def test_csv_headers_are_in_the_readers_language(client, login, db, world, plan, lang):
+    """A clerk opening the exports reads the columns in their language, as in the dashboard's
+    CSVs; the rows are the same in every language."""
+    activity = plan()
+    participation.add_participant(
+        db, actor=world.teacher, activity=activity, partnership=world.partnership,
+        user=world.teacher, hours="6",
+    )  # fmt: skip
+    login(world.office)
+    urls = {
+        "activities": "/exchange/activities.csv?when=all",
+        "partnerships": "/exchange/partnerships.csv?kind=university",
+        "exchanges": f"/exchange/people/{world.teacher.id}/exchanges.csv",
+    }
+    catalogue = Translations.load(str(Path(eduplatform.__file__).parent / "translations"), [lang])
+    for name, url in urls.items():
+        english = _csv_rows(client.get(f"{url}&lang=en" if "?" in url else f"{url}?lang=en"))
+        rows = _csv_rows(client.get(f"{url}&lang={lang}" if "?" in url else f"{url}?lang={lang}"))
+        header = rows[0]
+        assert header == [catalogue.gettext(label) for label in english[0]], name
+        assert len(header) == len(english[0]) and rows[1:] == english[1:] and len(rows) == 2
+        assert header[1:5] == CSV_HEADERS[lang][name], name
+
+
+def _csv_rows(response):
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
 
 
 def test_month_calendar_places_activities_on_their_days(client, login, world, plan):
