@@ -14,9 +14,9 @@ from flask import (
     url_for,
 )
 
+from eduplatform.credentials import clr, status
 from eduplatform.credentials import documents as credential_documents
 from eduplatform.credentials import service as credentials
-from eduplatform.credentials import status
 from eduplatform.credentials.jsonld import OB_V3, VC_V2
 from eduplatform.db import get_session
 from eduplatform.extensions import limiter
@@ -173,6 +173,30 @@ def achievement(code, number):
         )
     # One address in two forms and three languages (?lang=, the cookie, the browser's): a cache
     # keeps each apart.
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+@bp.route("/achievements/<code>/v<int:number>/units/<unit_code>")
+def unit_achievement(code, number, unit_code):
+    """What a learner record's unit achievement id names: a practical unit of a module
+    version. A JSON client gets the Achievement the record embeds; a browser reads the unit on
+    its module's achievement page."""
+    view = achievement_view(get_session(), code, number)
+    unit = next((u for u in view.units if u.code == unit_code), None) if view else None
+    if unit is None:
+        abort(404)
+    linked_data = wants_linked_data()
+    if linked_data:
+        found = clr.unit_achievement(unit, view.module, view.version, current_language())
+        response = jsonify({"@context": [VC_V2, OB_V3], **found})
+        response.mimetype = linked_data
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        response = redirect(
+            url_for(".achievement", code=code, number=number, _anchor=f"unit-{unit.code}"), 303
+        )
     response.vary.update(("Accept", "Accept-Language", "Cookie"))
     return response
 

@@ -156,3 +156,27 @@ def test_a_retired_version_still_answers_and_says_it_is_retired(client, db, trai
     document = client.get(f"{url}?lang=en", headers={"Accept": JSON_LD}).get_json()
     embedded = credential["credentialSubject"]["achievement"]
     assert {key: value for key, value in document.items() if key != "@context"} == embedded
+
+
+def test_a_learner_records_unit_achievement_ids_answer_too(client, login, training, credential):
+    """The skills passport's learner record names each verified unit by an id under its
+    module's: a JSON client gets the unit's Achievement as the record embeds it, a browser is
+    sent to the unit on its module's page, and a unit the version lacks is nobody's."""
+    login(training.student)
+    record = json.loads(client.get("/passport/clr?lang=en").data)
+    client.post("/logout")
+    embedded = {a["humanCode"]: a for a in record["credentialSubject"]["achievement"]}
+    unit = embedded["EV-101-U2"]
+    assert unit["id"] == "http://localhost/achievements/EV-101/v1/units/EV-101-U2"
+    answered = client.get(_path(unit["id"]) + "?lang=en", headers={"Accept": JSON_LD})
+    assert answered.status_code == 200 and answered.mimetype == JSON_LD
+    document = answered.get_json()
+    assert {key: value for key, value in document.items() if key != "@context"} == unit
+    assert "Accept" in answered.headers["Vary"]
+    browser = client.get(_path(unit["id"]), headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.status_code == 303
+    assert browser.headers["Location"] == "/achievements/EV-101/v1#unit-EV-101-U2"
+    page = client.get("/achievements/EV-101/v1?lang=en", headers={"Accept": "text/html"})
+    assert 'id="unit-EV-101-U2"' in page.get_data(as_text=True)
+    for missing in ("/achievements/EV-101/v1/units/EV-102-U1", "/achievements/EV-101/v9/units/x"):
+        assert client.get(missing, headers={"Accept": JSON_LD}).status_code == 404

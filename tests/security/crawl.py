@@ -58,6 +58,7 @@ def parameter(world, actor, endpoint, name, side):
         "cohort_id": s.cohort.id,
         "version_id": s.draft.id,
         "number": s.version.number,
+        "unit_code": s.units[0].code,
         "activity_id": s.activity.id,
         "attachment_id": s.attachment.id,
         "participant_id": s.participant.id,

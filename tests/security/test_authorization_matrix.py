@@ -66,6 +66,8 @@ EXPECTED = {
     "GET /account/password": PUBLIC,
     # what a credential's achievement.id names: the published version of either side's module
     "GET /achievements/<code>/v<int:number>": PUBLIC,
+    # and a learner record's unit achievement id: a unit of it (JSON here, no Accept header)
+    "GET /achievements/<code>/v<int:number>/units/<unit_code>": PUBLIC,
     "GET /activate": "anon=200 student=302 teacher=302 author=302 office=302 admin=302",
     "GET /admin/audit/": ADMIN_ONLY,
     "GET /admin/invitations": OFFICE_AND_ADMIN,
