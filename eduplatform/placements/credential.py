@@ -80,17 +80,11 @@ def achievement_id(school, company):
     return f"{base_url()}/achievements/placements/{school.id}/{company.id}"
 
 
-def credential_document(session, placement, locale):
-    """The unsigned OpenBadgeCredential of a graded placement, texts in `locale`."""
-    assessment = session.get(PlacementAssessment, placement.id)
-    student = session.get(User, placement.student_id)
-    school = session.get(Organization, placement.school_id)
-    company = session.get(Organization, placement.company_id)
-    details = session.get(Company, company.id)
-    list_id, index, subject = credential_rows(session, placement)
-    company_name = org_name(company, locale)
-    ended = placement.ended_on or placement.ends_on
+def placement_achievement(school, company, details, locale):
+    """The achievement "Industry placement (PKL) at <company>" of the school's placement
+    programme, as its credentials embed it and its id answers a JSON client."""
     identifier = achievement_id(school, company)
+    company_name = org_name(company, locale)
     with force_locale(locale):
         title = _("Industry placement (PKL) at %(company)s", company=company_name)
         sector = str(SECTOR_LABELS.get(details.sector if details else "other", ""))
@@ -107,7 +101,7 @@ def credential_document(session, placement, locale):
             company=company_name,
         )
         grade_name = _("School's grade")
-    achievement = {
+    return {
         "id": identifier,
         "type": ["Achievement"],
         "achievementType": "ApprenticeshipCertificate",
@@ -127,6 +121,37 @@ def credential_document(session, placement, locale):
             }
         ],
     }
+
+
+def graded_placement_exists(session, school_id, company_id):
+    """Whether the school graded a placement at the company: only then is "PKL at <company>"
+    anyone's achievement (and its address tells nothing of pairs that never were)."""
+    return (
+        session.exec(
+            select(Placement.id)
+            .join(PlacementAssessment, col(PlacementAssessment.placement_id) == Placement.id)
+            .where(
+                Placement.school_id == school_id,
+                Placement.company_id == company_id,
+                col(PlacementAssessment.certificate_code).is_not(None),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def credential_document(session, placement, locale):
+    """The unsigned OpenBadgeCredential of a graded placement, texts in `locale`."""
+    assessment = session.get(PlacementAssessment, placement.id)
+    student = session.get(User, placement.student_id)
+    school = session.get(Organization, placement.school_id)
+    company = session.get(Organization, placement.company_id)
+    details = session.get(Company, company.id)
+    list_id, index, subject = credential_rows(session, placement)
+    ended = placement.ended_on or placement.ends_on
+    achievement = placement_achievement(school, company, details, locale)
+    identifier, title = achievement["id"], achievement["name"]
     return {
         "@context": [VC_V2, OB_V3],
         "id": public_url("placements.verify", code=assessment.certificate_code),

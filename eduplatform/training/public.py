@@ -201,6 +201,44 @@ def unit_achievement(code, number, unit_code):
     return response
 
 
+@bp.route("/achievements/placements/<int:school_id>/<int:company_id>")
+def placement_achievement(school_id, company_id):
+    """What a placement certificate's `achievement.id` names: the school's industry placement
+    at the company, once the school has graded one there (as a page or as JSON-LD)."""
+    from eduplatform.placements import credential as placement_credential
+    from eduplatform.placements.models import Company
+
+    db = get_session()
+    school, company = db.get(Organization, school_id), db.get(Organization, company_id)
+    if (
+        school is None
+        or company is None
+        or not placement_credential.graded_placement_exists(db, school_id, company_id)
+    ):
+        abort(404)
+    locale = current_language()
+    found = placement_credential.placement_achievement(
+        school, company, db.get(Company, company_id), locale
+    )
+    linked_data = wants_linked_data()
+    if linked_data:
+        response = jsonify({"@context": [VC_V2, OB_V3], **found})
+        response.mimetype = linked_data
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        response = make_response(
+            render_template(
+                "training/placement_achievement.html",
+                achievement=found,
+                school=school,
+                company=company,
+            )
+        )
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
 @bp.route("/issuers/<int:organization_id>")
 def issuer(organization_id):
     """The Open Badges issuer profile of a school or university named in credentials."""

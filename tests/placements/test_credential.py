@@ -284,3 +284,27 @@ def test_the_learner_record_bundles_the_placement_credential_until_it_is_revoked
     _revoke(client, login, pkl, placement)
     login(pkl.student)
     assert client.get("/passport/clr?lang=en").status_code == 404  # nothing valid to bundle
+
+
+def test_the_placement_achievement_id_answers_once_the_school_graded_one_there(client, pkl, graded):
+    """An employer following the credential's achievement id reads what it certifies; a JSON
+    client gets the achievement the credential embeds; a school and company with no graded
+    placement between them are nobody's achievement."""
+    _placement, code = graded
+    document, _token = _download(client, code)
+    embedded = document["credentialSubject"]["achievement"]
+    path = embedded["id"].removeprefix("http://localhost")
+    assert path == f"/achievements/placements/{pkl.school.id}/{pkl.company.id}"
+    answered = client.get(f"{path}?lang=en", headers={"Accept": "application/ld+json"})
+    assert answered.status_code == 200 and answered.mimetype == "application/ld+json"
+    assert {k: v for k, v in answered.get_json().items() if k != "@context"} == embedded
+    page = client.get(f"{path}?lang=id", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "Bengkel EV Sejahtera" in text and "SMK Negeri 2 Surakarta" in text
+    assert '<html lang="id"' in text
+    for missing in (
+        f"/achievements/placements/{pkl.company.id}/{pkl.school.id}",
+        f"/achievements/placements/{pkl.school.id}/999999",
+    ):
+        assert client.get(missing, headers={"Accept": "application/ld+json"}).status_code == 404

@@ -68,6 +68,8 @@ EXPECTED = {
     "GET /achievements/<code>/v<int:number>": PUBLIC,
     # and a learner record's unit achievement id: a unit of it (JSON here, no Accept header)
     "GET /achievements/<code>/v<int:number>/units/<unit_code>": PUBLIC,
+    # a placement certificate's achievement id: 404 until the school graded one at the company
+    "GET /achievements/placements/<int:school_id>/<int:company_id>": NOWHERE,
     "GET /activate": "anon=200 student=302 teacher=302 author=302 office=302 admin=302",
     "GET /admin/audit/": ADMIN_ONLY,
     "GET /admin/invitations": OFFICE_AND_ADMIN,
