@@ -65,9 +65,10 @@ def check_date_range(errors, field, value, *, latest, earliest=EARLIEST_DATE):
             )
 
 
-def check_length(errors, field, value, limit, required=False):
+def check_length(errors, field, value, limit, required=False, missing=None):
+    """At most `limit` characters; when `required`, something (`missing` says what to write)."""
     if required and not value:
-        errors.add(field, _l("This field is required."))
+        errors.add(field, missing or _l("This field is required."))
     elif len(value) > limit:
         errors.add(field, _l("Use at most %(count)d characters.", count=limit))
 

@@ -31,6 +31,11 @@ from eduplatform.training.reviews import approve_completion
 from eduplatform.training.signals import completion_logged
 
 MAX_HOURS = Decimal("24")  # a logged unit's hours are at most 24 (ck_unit_completion_hours)
+# Empty notes: say what a visit's notes are for, not only that something is missing.
+NOTES_MISSING = _l(
+    "Write what you saw at the visit: what the student was doing, how they work, and what the "
+    "supervisor said."
+)
 
 
 def record_visit(session: Session, *, actor, placement, visited_on, notes, issues="", today=None):
@@ -43,7 +48,7 @@ def record_visit(session: Session, *, actor, placement, visited_on, notes, issue
         errors.add("visited_on", _l("Enter the date of the visit."))
     elif visited_on > (today or local_today()):
         errors.add("visited_on", _l("The date cannot be in the future."))
-    check_length(errors, "notes", notes, 2000, required=True)
+    check_length(errors, "notes", notes, 2000, required=True, missing=NOTES_MISSING)
     check_length(errors, "issues", issues, 2000)
     errors.raise_any()
     visit = MonitoringVisit(
