@@ -83,10 +83,26 @@ class ConfirmForm(Form):
     """The confirmation step of a destructive action: its CSRF token, nothing to fill in."""
 
 
+def refused_by_form(form):
+    """A submission WTForms refused (CSRF aside): the service's own checks are wanted as well.
+
+    Without them a page shows the form's errors (an amount that is no number) and keeps the
+    service's (no place given) for the next submit: the person fixes one field at a time.
+    """
+    return form.is_submitted() and "csrf_token" not in form.errors
+
+
 def apply_errors(form, refused):
-    """Show each of the service's field errors next to its field (or at the form's top)."""
+    """Show each of the service's field errors next to its field (or at the form's top).
+
+    A field WTForms already faulted keeps its own message: its value did not reach the service
+    (an unreadable date arrives empty), so the service's word on it would be beside the point.
+    """
+    faulted = {field.name for field in form if field.errors}
     for error in refused.errors:
         field = getattr(form, error.get("field") or "", None)
+        if getattr(field, "name", None) in faulted:
+            continue
         if field is not None and hasattr(field, "errors"):
             if isinstance(field.errors, tuple):
                 field.errors = list(field.errors)

@@ -30,7 +30,7 @@ from eduplatform.exchange.models import (
 )
 from eduplatform.exchange.validation import read_number
 from eduplatform.exchange.views import STAFF, bp, load_partnership
-from eduplatform.forms import apply_errors, choices
+from eduplatform.forms import apply_errors, choices, refused_by_form
 from eduplatform.people.models import Organization
 
 
@@ -129,6 +129,14 @@ def _activity_values(form):
     return values
 
 
+def _show_every_error(db, form, partnership, activity=None):
+    """The form refused some fields: the rules' word on the others shows in the same page."""
+    errors = service.check_activity(
+        db, actor=current_user, partnership=partnership, activity=activity, **_activity_values(form)
+    )
+    apply_errors(form, Invalid(errors))
+
+
 @bp.route("/partnerships/<int:partnership_id>/activities/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def activity_new(partnership_id):
@@ -148,6 +156,8 @@ def activity_new(partnership_id):
         else:
             flash(_("The activity was planned. Add its participants next."), "success")
             return _back(activity, "participants")
+    elif refused_by_form(form):
+        _show_every_error(db, form, partnership)
     return render_template(
         "exchange/activity_form.html",
         form=form,
@@ -178,6 +188,8 @@ def activity_edit(activity_id):
         else:
             flash(_("Changes saved."), "success")
             return _back(activity)
+    elif refused_by_form(form):
+        _show_every_error(db, form, partnership, activity)
     return render_template(
         "exchange/activity_form.html",
         form=form,

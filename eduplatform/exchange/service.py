@@ -186,11 +186,20 @@ def create_activity(session: Session, *, actor, partnership, **data):
     return activity
 
 
-def update_activity(session: Session, *, actor, activity, partnership, **data):
-    """Change a planned activity; its participants' hours must still fit the new dates."""
-    if activity.status != ActivityStatus.PLANNED:
-        raise Invalid.field("status", _l("Only a planned activity can be changed."))
-    fields = _activity_fields(session, partnership, data, actor=actor)
+def check_activity(session: Session, *, actor, partnership, activity=None, **data):
+    """Every field problem create_activity (or, given `activity`, update_activity) would refuse;
+    writes nothing. Forms call it when their own checks failed, so that all show at once."""
+    try:
+        fields = _activity_fields(session, partnership, data, actor=actor)
+        if activity is not None:
+            _check_participants_fit(session, activity, fields)
+    except Invalid as refused:
+        return refused.errors
+    return []
+
+
+def _check_participants_fit(session, activity, fields):
+    """Participants' hours must still fit the changed dates."""
     span_hours = Decimal(((fields["ends_on"] - fields["starts_on"]).days + 1) * 24)
     too_many = session.exec(
         select(ActivityParticipant.id).where(
@@ -201,6 +210,14 @@ def update_activity(session: Session, *, actor, activity, partnership, **data):
         raise Invalid.field(
             "ends_on", _l("Some participants have more hours than the new dates allow.")
         )
+
+
+def update_activity(session: Session, *, actor, activity, partnership, **data):
+    """Change a planned activity; its participants' hours must still fit the new dates."""
+    if activity.status != ActivityStatus.PLANNED:
+        raise Invalid.field("status", _l("Only a planned activity can be changed."))
+    fields = _activity_fields(session, partnership, data, actor=actor)
+    _check_participants_fit(session, activity, fields)
     changed = sorted(name for name, value in fields.items() if getattr(activity, name) != value)
     if not changed:
         return activity

@@ -132,25 +132,24 @@ def academic_year_bounds(session, student):
 
 
 def _date_errors(session, errors, *, student, starts_on, ends_on, dates_note):
+    """The dates' problems; each check needs only the dates (and the student's class for the
+    academic year), never the other fields right, so every problem shows in one submit."""
+    dates = Errors()
     if not isinstance(starts_on, date):
-        errors.add("starts_on", _l("Enter the first day of the placement."))
+        dates.add("starts_on", _l("Enter the first day of the placement."))
     if not isinstance(ends_on, date):
-        errors.add("ends_on", _l("Enter the last day of the placement."))
-    if errors or student is None:
-        return
-    today = local_today()
-    earliest = years_after(today, -PLACEMENT_YEARS_BACK)
-    latest = years_after(today, PLACEMENT_YEARS_AHEAD)
-    check_date_range(errors, "starts_on", starts_on, earliest=earliest, latest=latest)
-    check_date_range(errors, "ends_on", ends_on, earliest=earliest, latest=latest)
-    if errors:
-        return
-    if ends_on <= starts_on:
-        errors.add("ends_on", _l("The last day must be after the first day."))
-        return
-    bounds = academic_year_bounds(session, student)
+        dates.add("ends_on", _l("Enter the last day of the placement."))
+    if not dates:
+        today = local_today()
+        earliest = years_after(today, -PLACEMENT_YEARS_BACK)
+        latest = years_after(today, PLACEMENT_YEARS_AHEAD)
+        check_date_range(dates, "starts_on", starts_on, earliest=earliest, latest=latest)
+        check_date_range(dates, "ends_on", ends_on, earliest=earliest, latest=latest)
+    if not dates and ends_on <= starts_on:
+        dates.add("ends_on", _l("The last day must be after the first day."))
+    bounds = academic_year_bounds(session, student) if student and not dates else None
     if bounds and (starts_on < bounds[0] or ends_on > bounds[1]) and not dates_note:
-        errors.add(
+        dates.add(
             "dates_note",
             _l(
                 "The placement runs outside the class's academic year (%(first)s to %(last)s): "
@@ -159,28 +158,18 @@ def _date_errors(session, errors, *, student, starts_on, ends_on, dates_note):
                 last=LazyString(format_date, bounds[1], "long"),
             ),
         )
+    errors.extend(dates)
 
 
-def create_placement(
-    session: Session,
-    *,
-    actor,
-    student,
-    company,
-    supervisor,
-    teacher,
-    starts_on,
-    ends_on,
-    unit_ids,
-    dates_note="",
-):
-    """Plan a placement (status planned) for a student of the actor's school; one transaction."""
+def _placement_errors(
+    session, *, actor, student, company, supervisor, teacher, starts_on, ends_on, unit_ids,
+    dates_note,
+):  # fmt: skip
+    """(every problem of the placement's fields, the chosen unit ids, the cleaned note)."""
     errors = Errors()
     dates_note = clean_text(dates_note)
     check_length(errors, "dates_note", dates_note, 300)
     scope = scope_ids(actor)
-    if actor.role not in MANAGERS:
-        raise Invalid.field(None, _l("Only teachers create placements."))
     if (
         student is None
         or student.role != Role.STUDENT
@@ -216,6 +205,38 @@ def create_placement(
         allowed = {unit.id for unit in student_units(session, student)}
         if not set(unit_ids) <= allowed:
             errors.add("unit_ids", _l("Choose units of the modules the student's class follows."))
+    return errors, unit_ids, dates_note
+
+
+def check_placement(session: Session, *, actor, **fields):
+    """Every field problem create_placement would refuse; writes nothing. The form calls it when
+    its own checks failed, so that all problems show at once."""
+    if actor.role not in MANAGERS:
+        return [{"field": None, "message": _l("Only teachers create placements.")}]
+    return list(_placement_errors(session, actor=actor, **fields)[0])
+
+
+def create_placement(
+    session: Session,
+    *,
+    actor,
+    student,
+    company,
+    supervisor,
+    teacher,
+    starts_on,
+    ends_on,
+    unit_ids,
+    dates_note="",
+):
+    """Plan a placement (status planned) for a student of the actor's school; one transaction."""
+    if actor.role not in MANAGERS:
+        raise Invalid.field(None, _l("Only teachers create placements."))
+    errors, unit_ids, dates_note = _placement_errors(
+        session, actor=actor, student=student, company=company, supervisor=supervisor,
+        teacher=teacher, starts_on=starts_on, ends_on=ends_on, unit_ids=unit_ids,
+        dates_note=dates_note,
+    )  # fmt: skip
     errors.raise_any()
 
     placement = Placement(

@@ -20,9 +20,9 @@ from eduplatform.clock import local_today
 from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
-from eduplatform.forms import ConfirmForm, apply_errors, choices
+from eduplatform.forms import ConfirmForm, apply_errors, choices, refused_by_form
 from eduplatform.i18n import translated
-from eduplatform.ids import parse_id
+from eduplatform.ids import parse_id, parse_ids
 from eduplatform.people.models import Organization, Role, User
 from eduplatform.placements import companies as company_rules
 from eduplatform.placements import journal, links, monitoring, service
@@ -148,6 +148,24 @@ def _get(db, model, field, kind):
     return db.get(model, parse_id(found)) if found else None
 
 
+def _placement_values(db, form, students):
+    """The placement's fields as the service takes them: each chosen record through the scope
+    guard (one of the form's own choices, else None)."""
+    in_scope = {s.id: s for s in students}
+    return {
+        "student": scope.chosen(
+            form.student_id.data, in_scope, source="form", name="student_id", kind="student"
+        ),
+        "company": _get(db, Organization, form.company_id, "organization"),
+        "supervisor": _get(db, Supervisor, form.supervisor_id, "supervisor"),
+        "teacher": _get(db, User, form.teacher_id, "teacher"),
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "unit_ids": parse_ids(form.unit_ids.data or ()),
+        "dates_note": form.dates_note.data,
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*service.MANAGERS)
 def new():
@@ -155,31 +173,20 @@ def new():
     form = PlacementForm()
     students, _companies = _placement_form(db, form)
     if form.validate_on_submit():
-        in_scope = {s.id: s for s in students}
         try:
             placement = service.create_placement(
-                db,
-                actor=current_user,
-                student=scope.chosen(
-                    form.student_id.data,
-                    in_scope,
-                    source="form",
-                    name="student_id",
-                    kind="student",
-                ),  # fmt: skip
-                company=_get(db, Organization, form.company_id, "organization"),
-                supervisor=_get(db, Supervisor, form.supervisor_id, "supervisor"),
-                teacher=_get(db, User, form.teacher_id, "teacher"),
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                unit_ids=form.unit_ids.data,
-                dates_note=form.dates_note.data,
+                db, actor=current_user, **_placement_values(db, form, students)
             )
         except Invalid as refused:
             apply_errors(form, refused)
         else:
             flash(_("Placement planned."), "success")
             return redirect(url_for("placements.detail", placement_id=placement.id))
+    elif refused_by_form(form):  # the rules' word on the other fields, in the same page
+        errors = service.check_placement(
+            db, actor=current_user, **_placement_values(db, form, students)
+        )
+        apply_errors(form, Invalid(errors))
     return render_template("placements/form.html", form=form)
 
 
