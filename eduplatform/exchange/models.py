@@ -7,8 +7,9 @@ An activity lasts whole days, or runs from a start to an end time in its own tim
 """
 
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -70,6 +71,20 @@ class ParticipantRole(StrEnum):
 # The time zones of Indonesia (WIB, WITA, WIT) and of the partner university in China.
 TIME_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Asia/Shanghai")
 COST_CATEGORIES = ("travel", "subsistence", "fees", "other")
+
+
+def activity_length(starts_on, ends_on, start_time=None, end_time=None, timezone=TIME_ZONES[0]):
+    """How many hours an activity lasts: from its start to its end time in its zone, or every
+    hour of its whole days (rounded up to a tenth, the precision hours are credited in)."""
+    if start_time is None or end_time is None:
+        return Decimal(((ends_on - starts_on).days + 1) * 24)
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(starts_on, start_time, zone)
+    end = datetime.combine(ends_on, end_time, zone)
+    hours = Decimal(int((end - start).total_seconds())) / 3600
+    return max(hours, Decimal(0)).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+
 ATTACHMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
@@ -247,8 +262,10 @@ class ExchangeActivity(SQLModel, table=True):
 
     @property
     def max_hours(self):
-        """The most hours anyone can be credited: every hour of every day it spans."""
-        return Decimal(self.span_days * 24)
+        """The most hours anyone can be credited: as long as it lasts (activity_length)."""
+        return activity_length(
+            self.starts_on, self.ends_on, self.start_time, self.end_time, self.timezone
+        )
 
     @property
     def total_cost(self):

@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
+from flask_babel.speaklater import LazyString
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -29,10 +32,48 @@ MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def hours_limit(activity):
-    """Hours can never exceed the activity's span, nor the report's hours once completed."""
+    """Hours can never exceed how long the activity lasts, nor the report's hours once
+    completed."""
     if activity.status == ActivityStatus.COMPLETED and activity.report_hours is not None:
         return min(activity.max_hours, activity.report_hours)
     return activity.max_hours
+
+
+def _hours(number):
+    return LazyString(format_decimal, number, "#,##0.#")
+
+
+def too_many_hours(activity):
+    """Why a participant cannot be credited more hours, naming the field and the activity's
+    length (or the report's hours, which the credit may not pass once completed)."""
+    limit = hours_limit(activity)
+    if limit < activity.max_hours:
+        return _l(
+            "The hours credited cannot be more than the report's %(hours)s hours.",
+            hours=_hours(limit),
+        )
+    if not activity.all_day:
+        return _l(
+            "The hours credited cannot be more than the activity lasts: %(hours)s hours.",
+            hours=_hours(limit),
+        )
+    return _ln(
+        "The hours credited cannot be more than the activity lasts: %(num)d day, %(hours)s hours.",
+        "The hours credited cannot be more than the activity lasts: %(num)d days, %(hours)s hours.",
+        activity.span_days,
+        hours=_hours(limit),
+    )
+
+
+def _check_credit(errors, activity, hours, required=False):
+    return check_hours(
+        errors,
+        "hours",
+        hours,
+        limit=hours_limit(activity),
+        required=required,
+        too_many=too_many_hours(activity),
+    )
 
 
 def _check_changeable(activity):
@@ -105,7 +146,7 @@ def add_participant(
         check_length(errors, "guest_name", guest_name, 200)
         check_length(errors, "guest_affiliation", guest_affiliation, 200)
     _check_role(errors, role)
-    hours = check_hours(errors, "hours", hours, limit=hours_limit(activity)) or Decimal("0")
+    hours = _check_credit(errors, activity, hours) or Decimal("0")
     errors.raise_any()
     participant = ActivityParticipant(
         activity_id=activity.id,
@@ -131,7 +172,7 @@ def update_participant(session: Session, *, actor, activity, participant, role, 
     _check_changeable(activity)
     errors = Errors()
     _check_role(errors, role)
-    hours = check_hours(errors, "hours", hours, limit=hours_limit(activity), required=True)
+    hours = _check_credit(errors, activity, hours, required=True)
     errors.raise_any()
     if participant.role == role and participant.hours == hours:
         return participant

@@ -26,6 +26,7 @@ from eduplatform.exchange.models import (
     ExchangeActivity,
     PartnershipStatus,
     SchoolFeedKey,
+    activity_length,
 )
 from eduplatform.exchange.signals import activity_changed
 from eduplatform.exchange.validation import (
@@ -200,7 +201,10 @@ def check_activity(session: Session, *, actor, partnership, activity=None, **dat
 
 def _check_participants_fit(session, activity, fields):
     """Participants' hours must still fit the changed dates."""
-    span_hours = Decimal(((fields["ends_on"] - fields["starts_on"]).days + 1) * 24)
+    span_hours = activity_length(
+        fields["starts_on"], fields["ends_on"], fields["start_time"], fields["end_time"],
+        fields["timezone"],
+    )  # fmt: skip
     too_many = session.exec(
         select(ActivityParticipant.id).where(
             ActivityParticipant.activity_id == activity.id, ActivityParticipant.hours > span_hours
@@ -208,7 +212,7 @@ def _check_participants_fit(session, activity, fields):
     ).first()
     if too_many is not None:
         raise Invalid.field(
-            "ends_on", _l("Some participants have more hours than the new dates allow.")
+            "ends_on", _l("Some participants have more hours than the new dates and times allow.")
         )
 
 

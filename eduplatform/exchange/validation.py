@@ -139,8 +139,9 @@ def check_amount(errors, field, raw):
     return amount.quantize(Decimal("0.01")) if amount.is_finite() else Decimal("0.00")
 
 
-def check_hours(errors, field, raw, *, limit, required=False):
-    """Hours as a Decimal with one decimal place, between 0 and `limit`; None when missing."""
+def check_hours(errors, field, raw, *, limit, required=False, too_many=None):
+    """Hours as a Decimal with one decimal place, between 0 and `limit` (`too_many` says why
+    not more); None when missing."""
     try:
         hours = to_decimal(raw)
     except (InvalidOperation, ValueError):
@@ -153,7 +154,7 @@ def check_hours(errors, field, raw, *, limit, required=False):
     if hours < 0:
         errors.add(field, _l("Hours cannot be negative."))
     elif hours > limit:
-        errors.add(field, _l("At most %(hours)s hours fit this activity.", hours=limit))
+        errors.add(field, too_many or _l("At most %(hours)s hours fit this activity.", hours=limit))
     elif hours != hours.quantize(Decimal("0.1")):
         errors.add(field, _l("Use at most one decimal place."))
     return hours
