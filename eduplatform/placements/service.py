@@ -5,6 +5,7 @@ schools: any of them) create and manage it, the office and admins see every one.
 at most one running placement (a partial unique index); starting a second one is a Conflict.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +18,8 @@ from sqlmodel import Session, col, select, update
 
 from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today
-from eduplatform.curriculum.models import Unit
+from eduplatform.curriculum.models import Module, Unit
+from eduplatform.curriculum.service import current_versions
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.exchange.validation import (
     Errors,
@@ -29,6 +31,8 @@ from eduplatform.exchange.validation import (
 from eduplatform.people.memberships import school_filter, school_ids
 from eduplatform.people.models import (
     Cohort,
+    Enrollment,
+    EnrollmentStatus,
     Organization,
     OrgKind,
     Role,
@@ -112,13 +116,70 @@ def teachers_of(session, school_ids_):
     ).all()
 
 
+def students_by_class(session, actor):
+    """[(student, their class or None)] whose placements the actor may create, by class then
+    name: two students of one name are told apart by their class."""
+    students = students_in_scope(session, actor)
+    rows = session.exec(
+        select(Enrollment.student_id, Cohort)
+        .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
+        .where(
+            col(Enrollment.student_id).in_([s.id for s in students]),
+            Enrollment.status == EnrollmentStatus.ACTIVE,
+        )
+    ).all()
+    classes = dict(rows)
+
+    def order(row):
+        student, cohort = row
+        name = _natural(cohort.name) if cohort else ()
+        return (cohort is None, name, getattr(cohort, "school_id", 0), student.full_name.casefold())
+
+    return sorted(((s, classes.get(s.id)) for s in students), key=order)
+
+
+def _natural(text):
+    """'XII TKRO 2' before 'XII TKRO 10': numbers in a class's name compare as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
 def student_units(session, student):
-    """The units of the module versions the student's class follows, in program order."""
+    """The units the student's school may teach them, in program order: those of the module
+    versions their class follows, each followed by its school adaptation's where the class keeps
+    the shared module (it started on it) while the school teaches its own version too."""
     enrollment = active_enrollment(session, student.id)
     cohort = session.get(Cohort, enrollment.cohort_id) if enrollment else None
-    versions = [version for _module, version in cohort_modules(session, cohort) if version]
+    followed = cohort_modules(session, cohort)
+    versions = [version for _module, version in followed if version]
+    adapted = _adaptations_kept_aside(session, cohort, [module for module, _v in followed])
+    versions = [v for version in versions for v in (version, *adapted.get(version.module_id, ()))]
     found = units_by_version(session, [v.id for v in versions])
     return [unit for version in versions for unit in found[version.id]]
+
+
+def _adaptations_kept_aside(session, cohort, followed):
+    """{shared module id: [current version of the school's adaptation]} for the shared modules
+    the class follows in place of a published adaptation by its school (read, never pinned:
+    pinning the adaptation would move the class onto it)."""
+    if cohort is None or not followed:
+        return {}
+    followed_ids = {module.id for module in followed}
+    adaptations = session.exec(
+        select(Module).where(
+            Module.school_id == cohort.school_id,
+            col(Module.adapted_from_id).in_(sorted(followed_ids)),
+        )
+    ).all()
+    current = current_versions(session, [m.id for m in adaptations if m.id not in followed_ids])
+    kept = {}
+    for adaptation in adaptations:
+        if adaptation.id in current:
+            kept.setdefault(adaptation.adapted_from_id, []).append(current[adaptation.id])
+    return kept
 
 
 def academic_year_bounds(session, student):

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from eduplatform import scope
 from eduplatform.auth.access import roles_required
 from eduplatform.clock import local_today
-from eduplatform.curriculum.models import Unit
+from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import ConfirmForm, apply_errors, choices, refused_by_form
@@ -114,8 +114,9 @@ def index():
 
 
 def _placement_form(db, form):
-    students = service.students_in_scope(db, current_user)
-    form.student_id.choices = choices(((s.id, s.full_name) for s in students), blank="—")
+    by_class = service.students_by_class(db, current_user)
+    students = [student for student, _cohort in by_class]
+    form.student_id.choices = choices(_student_choices(db, by_class), blank="—")
     companies = company_rules.list_companies(db)
     form.company_id.choices = choices(((o.id, o.name) for o, _c in companies), blank="—")
     supervisors = company_rules.supervisors_of(db, {o.id for o, _c in companies})
@@ -134,10 +135,44 @@ def _placement_form(db, form):
     for student in students:
         for unit in service.student_units(db, student):
             units.setdefault(unit.id, unit)
-    form.unit_ids.choices = choices(
-        (u.id, f"{u.code} {translated(u.title)}") for u in units.values()
-    )
+    form.unit_ids.choices = choices(_unit_choices(db, list(units.values())))
     return students, companies
+
+
+def _unit_choices(db, units):
+    """'EV-201-U1 Battery inspection'; a unit of the school's adaptation, which has the same
+    code as the shared module's, says whose it is."""
+    adapted = dict(
+        db.exec(
+            select(ModuleVersion.id, Module.code)
+            .join(Module, col(Module.id) == ModuleVersion.module_id)
+            .where(
+                col(ModuleVersion.id).in_(sorted({u.version_id for u in units})),
+                col(Module.school_id).is_not(None),
+            )
+        ).all()
+    )
+    for unit in units:
+        label = f"{unit.code} {translated(unit.title)}"
+        if unit.version_id in adapted:
+            module = adapted[unit.version_id]
+            label = _("%(unit)s (%(module)s, the school's adaptation)", unit=label, module=module)
+        yield unit.id, label
+
+
+def _student_choices(db, by_class):
+    """'Siti Rahma (XII TKRO 1)': the class beside each name (and the school, when the list
+    holds several schools' students, whose classes may share a name)."""
+    school_ids = sorted({student.organization_id for student, _cohort in by_class})
+    schools = {}
+    if len(school_ids) > 1:
+        found = db.exec(select(Organization).where(col(Organization.id).in_(school_ids)))
+        schools = {org.id: org.name for org in found}
+    for student, cohort in by_class:
+        where = cohort.name if cohort else _("no class")
+        if student.organization_id in schools:
+            where = f"{where}, {schools[student.organization_id]}"
+        yield student.id, f"{student.full_name} ({where})"
 
 
 def _get(db, model, field, kind):
