@@ -242,11 +242,11 @@ def _placement_errors(
         errors.add("company_id", _l("Choose a company."))
     if supervisor is None or company is None or supervisor.company_id != company.id:
         errors.add("supervisor_id", _l("Choose a supervisor of this company."))
+    # (without a student, a teacher chosen is not yet wrong: the student's error says it all)
     if (
         teacher is None
-        or student is None
         or teacher.role != Role.TEACHER
-        or student.organization_id not in school_ids(teacher, session)
+        or (student is not None and student.organization_id not in school_ids(teacher, session))
     ):
         errors.add("teacher_id", _l("Choose a teacher of the student's school."))
     _date_errors(

@@ -43,4 +43,14 @@ def test_a_date_decades_away_is_reported_beside_a_missing_company(client, login,
     )  # fmt: skip
     errors = _errors(response.get_data(as_text=True))
     assert set(errors) >= {"company_id", "supervisor_id", "starts_on", "ends_on", "dates_note"}
+    assert "teacher_id" not in errors  # the teacher chosen is one of the student's school
     assert errors["starts_on"][0].startswith("The date cannot be before")
+
+
+def test_without_a_student_the_teacher_chosen_is_not_faulted(client, login, pkl):
+    login(pkl.teacher)
+    response = client.post(
+        "/placements/new?lang=en", data={"teacher_id": pkl.teacher.id, "company_id": ""}
+    )
+    errors = _errors(response.get_data(as_text=True))
+    assert "student_id" in errors and "teacher_id" not in errors, errors
