@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from eduplatform import scope, uploads
 from eduplatform.auth.access import login_required, roles_required
+from eduplatform.clock import local_today
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
 from eduplatform.exchange import access, participation, queries, service
@@ -97,6 +98,7 @@ def _activity_form(db, partnership, activity=None):
         if not whole:
             form.school_id.description = _("Your school, whose activity this is.")
     form.languages.choices = language_choices(form.languages.data)
+    form.name_the_time_zone(form.starts_on.data or local_today())
     return form
 
 

@@ -1,6 +1,7 @@
 """When an activity happens: whole days, or local times in its own time zone shown in the
 viewer's zone (people of the partner university in China see China time, everyone else the
-schools' zone), with the activity's own times beside them when the two differ."""
+schools' zone), with the activity's own times beside them when the two differ. Every time of
+day carries its zone, named from the zone data (WIB, CST) with its UTC offset."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,11 +10,15 @@ from babel.dates import format_date, format_time
 from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from eduplatform.clock import school_zone
 from eduplatform.db import get_session
 from eduplatform.people.models import Organization
 
+# "09:00–12:00" and "CST (UTC+8)" each stay on one line (a narrow column broke after the dash
+# and before the offset); the line may break between them.
+NO_BREAK = Markup('<span class="no-break">{}</span>')
 # Where an organization is decides the zone its people read times in (Indonesia: the app's).
 COUNTRY_ZONES = {"CN": "Asia/Shanghai"}
 
@@ -49,27 +54,47 @@ def viewer_zone():
     return g.exchange_viewer_zone
 
 
-def _zone_label(zone, short_labels):
-    return str(short_labels.get(zone.key, zone.key))
+def utc_offset(moment):
+    """'UTC+7', 'UTC+8', 'UTC+5:30': an aware moment's offset as people write it."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def _span(start, end, zone, date_style, locale, short_labels):
+def zone_label(zone, moment=None):
+    """A zone as it stands beside a time, from the zone data: 'WIB (UTC+7)', 'CST (UTC+8)'.
+
+    The offset is always there: an Indonesian reads WIB at a glance, but a reader elsewhere (and
+    CST, which is also America's Central time) needs the number. Where the zone data has no
+    letters for the zone, the offset alone.
+    """
+    moment = (moment or datetime.now(zone)).astimezone(zone)
+    name = moment.tzname() or ""
+    return f"{name} ({utc_offset(moment)})" if name.isalpha() else utc_offset(moment)
+
+
+def _span(start, end, zone, date_style, locale, days=True):
     start, end = start.astimezone(zone), end.astimezone(zone)
     start_time = format_time(start, "HH:mm", locale=locale)
     end_time = format_time(end, "HH:mm", locale=locale)
-    label = _zone_label(zone, short_labels)
+    label = zone_label(zone, start)
     if start.date() == end.date():
-        day = format_date(start.date(), date_style, locale=locale)
-        return f"{day}, {start_time}–{end_time} {label}"
+        times = Markup("{} {}").format(
+            NO_BREAK.format(f"{start_time}–{end_time}"), NO_BREAK.format(label)
+        )
+        if not days:
+            return times
+        return Markup("{}, {}").format(format_date(start.date(), date_style, locale=locale), times)
     first = format_date(start.date(), date_style, locale=locale)
     last = format_date(end.date(), date_style, locale=locale)
-    return f"{first} {start_time} – {last} {end_time} {label}"
+    return Markup("{} {} – {} {}").format(
+        first, start_time, last, Markup("{} {}").format(end_time, NO_BREAK.format(label))
+    )
 
 
 def describe(activity, date_style="medium", zone=None):
-    """The activity's dates, or its times in the viewer's zone (and its own, when different)."""
-    from eduplatform.exchange.forms import TIME_ZONE_SHORT
-
+    """The activity's dates, or its times in the viewer's zone (and its own, when different),
+    each with its zone: '7 Des 2026, 08:00–11:00 WIB (UTC+7) / 09:00–12:00 CST (UTC+8)'."""
     locale = get_locale()
     if activity.start_time is None:
         first = format_date(activity.starts_on, date_style, locale=locale)
@@ -78,8 +103,13 @@ def describe(activity, date_style="medium", zone=None):
         return f"{first} – {format_date(activity.ends_on, date_style, locale=locale)}"
     zone = zone or viewer_zone()
     start, end = starts_at(activity), ends_at(activity)
-    text = _span(start, end, zone, date_style, locale, TIME_ZONE_SHORT)
+    text = _span(start, end, zone, date_style, locale)
     own = ZoneInfo(activity.timezone)
     if start.utcoffset() != start.astimezone(zone).utcoffset():
-        text += f" ({_span(start, end, own, date_style, locale, TIME_ZONE_SHORT)})"
+        # the same day in both zones is said once
+        same_days = all(
+            moment.astimezone(zone).date() == moment.date() == start.date()
+            for moment in (start, end)
+        )
+        text += Markup(" / ") + _span(start, end, own, date_style, locale, days=not same_days)
     return text

@@ -2,7 +2,9 @@
 Chinese, at phone and desktop width: he plans a joint workshop with the university's lecturers
 (times, languages from a list, the cost as he types it), edits it, adds participants and an
 interpreter, completes the report with hours, and finds it in his school's calendar feed and in
-his training hours; the lecturer in Xi'an reads its times in China time (issue 14 section 3)."""
+his training hours; the lecturer in Xi'an reads its times in China time (issue 14 section 3).
+Every time says its zone with its UTC offset, and the form's time labels the zone they are typed
+in, following the zone chosen."""
 
 import re
 
@@ -61,8 +63,14 @@ def test_pak_budi_runs_a_joint_workshop_of_the_city_programme(
         str(people["budi"].organization_id)
     )
     page.get_by_label(t("Start date")).fill(local_today().isoformat())
-    page.get_by_label(t("Start time")).fill("09:00")
-    page.get_by_label(t("End time")).fill("15:00")
+    zone = page.get_by_label(t("Time zone of these times"))
+    zone.select_option("Asia/Shanghai")  # the labels follow the zone chosen
+    expect(page.locator("label[for=start_time]")).to_have_text(
+        t("Start time, %(zone)s", zone="CST (UTC+8)")
+    )
+    zone.select_option("Asia/Jakarta")
+    page.get_by_label(t("Start time, %(zone)s", zone="WIB (UTC+7)")).fill("09:00")
+    page.get_by_label(t("End time, %(zone)s", zone="WIB (UTC+7)")).fill("15:00")
     page.get_by_label(t("Place"), exact=True).fill("Bengkel TKRO")
     page.get_by_label(indonesian, exact=True).check()
     page.get_by_label(chinese, exact=True).check()
@@ -70,7 +78,7 @@ def test_pak_budi_runs_a_joint_workshop_of_the_city_programme(
     page.get_by_role("button", name=t("Save")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Lokakarya diagnosis BMS")
     facts = page.locator("dl.facts").first
-    expect(facts).to_contain_text(f"09:00–15:00 {t('WIB')}")
+    expect(facts).to_contain_text("09:00–15:00 WIB (UTC+7)")
     expect(facts).to_contain_text(indonesian)
     expect(facts).to_contain_text(chinese)
     expect(page.locator("body")).to_contain_text(format_decimal(1500000, locale=lang))
@@ -137,5 +145,6 @@ def test_pak_budi_runs_a_joint_workshop_of_the_city_programme(
     sign_in(people["chen"])
     page.goto(f"{live_server}/exchange/activities")
     page.get_by_role("link", name="Lokakarya diagnosis BMS bersama").click()
-    expect(page.locator("dl.facts").first).to_contain_text(f"10:00–16:00 {t('China time')}")
-    expect(page.locator("dl.facts").first).to_contain_text(f"09:00–15:00 {t('WIB')}")
+    expect(page.locator("dl.facts").first).to_contain_text(
+        "10:00–16:00 CST (UTC+8) / 09:00–15:00 WIB (UTC+7)"
+    )

@@ -58,3 +58,26 @@
     reflect();
   });
 })();
+
+// A time typed in a zone chosen on the same form: the times' labels name the zone
+// (<span data-zone-of="<select name>">), and follow the choice (the select's data-zone-labels:
+// {zone: "WIB (UTC+7)"}). Without this script they name the zone the page was sent with.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-zone-labels]").forEach(function (select) {
+    var labels;
+    try {
+      labels = JSON.parse(select.getAttribute("data-zone-labels"));
+    } catch (error) {
+      return;
+    }
+    if (!select.form) return;
+    select.addEventListener("change", function () {
+      var text = labels[select.value];
+      if (!text) return;
+      select.form.querySelectorAll("[data-zone-of]").forEach(function (span) {
+        if (span.getAttribute("data-zone-of") === select.name) span.textContent = text;
+      });
+    });
+  });
+})();
