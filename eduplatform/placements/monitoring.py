@@ -38,19 +38,25 @@ NOTES_MISSING = _l(
 )
 
 
-def record_visit(session: Session, *, actor, placement, visited_on, notes, issues="", today=None):
-    """Record the teacher's visit to the workplace; one transaction."""
-    if not can_manage(actor, placement):
-        raise Invalid.field(None, _l("You cannot change placements of another school."))
-    notes, issues = clean_text(notes), clean_text(issues)
+def check_visit(*, visited_on, notes, issues="", today=None):
+    """Every field problem of a visit record_visit would refuse; writes nothing. The form asks
+    it when its own checks failed (a date it cannot read), so that all problems show at once."""
     errors = Errors()
     if not isinstance(visited_on, date):
         errors.add("visited_on", _l("Enter the date of the visit."))
     elif visited_on > (today or local_today()):
         errors.add("visited_on", _l("The date cannot be in the future."))
-    check_length(errors, "notes", notes, 2000, required=True, missing=NOTES_MISSING)
-    check_length(errors, "issues", issues, 2000)
-    errors.raise_any()
+    check_length(errors, "notes", clean_text(notes), 2000, required=True, missing=NOTES_MISSING)
+    check_length(errors, "issues", clean_text(issues), 2000)
+    return list(errors)
+
+
+def record_visit(session: Session, *, actor, placement, visited_on, notes, issues="", today=None):
+    """Record the teacher's visit to the workplace; one transaction."""
+    if not can_manage(actor, placement):
+        raise Invalid.field(None, _l("You cannot change placements of another school."))
+    notes, issues = clean_text(notes), clean_text(issues)
+    Errors(check_visit(visited_on=visited_on, notes=notes, issues=issues, today=today)).raise_any()
     visit = MonitoringVisit(
         placement_id=placement.id,
         teacher_id=actor.id,

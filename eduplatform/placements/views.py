@@ -537,6 +537,11 @@ def record_visit(placement_id):
             return redirect(
                 url_for("placements.detail", placement_id=placement.id, _anchor="visits")
             )
+    elif refused_by_form(form):  # the rules' word on the other fields, in the same page
+        errors = monitoring.check_visit(
+            visited_on=form.visited_on.data, notes=form.notes.data, issues=form.issues.data
+        )
+        apply_errors(form, Invalid(errors))
     return _placement_page(db, placement, form), 422
 
 

@@ -97,6 +97,11 @@ def test_a_visit_without_notes_or_with_a_bad_date_is_refused_at_that_field(
         "doing, how they work, and what the supervisor said.</p>"
     ) in page
     assert "aria-invalid" not in _tag(page, "input", "visited_on")
+    response = client.post(url, data={"visited_on": "01/13/2026", "notes": ""})
+    page = response.get_data(as_text=True)  # both problems at once, each at its field
+    assert 'aria-invalid="true"' in _tag(page, "input", "visited_on")
+    assert 'aria-invalid="true"' in _tag(page, "textarea", "notes")
+    assert '<p class="error" id="notes-error">Write what you saw' in page
     response = client.post(url, data={"visited_on": "01/13/2026", "notes": "Siti rajin."})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
