@@ -111,7 +111,10 @@ def test_pak_budi_places_siti_she_writes_the_supervisor_countersigns_in_chinese_
     # He places Siti there from last week on, for the battery and charging units.
     teacher.goto(f"{live_server}/placements/")
     teacher.get_by_role("link", name=t("New placement")).click()
-    teacher.get_by_label(t("Student"), exact=True).select_option(label=pkl.student.full_name)
+    # each student with their class: two of one name are told apart
+    teacher.get_by_label(t("Student"), exact=True).select_option(
+        label=f"{pkl.student.full_name} ({pkl.cohort.name})"
+    )
     teacher.get_by_label(t("Company"), exact=True).select_option(label=COMPANY)
     teacher.get_by_label(t("Supervisor at the company")).select_option(
         label=f"{SUPERVISOR} ({COMPANY})"
