@@ -63,6 +63,10 @@ def test_pak_budi_adapts_a_module_and_ms_chen_sees_the_difference(
     page.get_by_role("link", name=id_("Add a unit")).click()
     for lang, name in (("id", "Indonesian"), ("en", "English"), ("zh", "Chinese")):
         page.get_by_label(id_(f"Title in {name}")).fill(UNIT_TITLE[lang])
+    page.get_by_label(id_("Practical task in Indonesian")).fill(
+        "Membaca kode kesalahan pengisian dengan alat diagnosis bengkel"
+    )
+    page.get_by_label(id_("Practical task in Chinese")).fill("用车间诊断仪读取充电故障码")
     page.get_by_label(id_("Learning outcomes in Indonesian")).fill("Membaca kode kesalahan")
     page.get_by_label(id_("Learning outcomes in Chinese")).fill("读取充电故障码")
     page.get_by_label(id_("Assessment criteria in Indonesian")).fill("Kode kesalahan terbaca")

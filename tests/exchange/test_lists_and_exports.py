@@ -130,9 +130,9 @@ def test_month_calendar_places_activities_on_their_days(client, login, world, pl
     plan(title="Three-day visit", starts_on=date(2026, 2, 27), ends_on=date(2026, 3, 1))
     login(world.teacher)
     march = text(client.get("/exchange/calendar?month=2026-03"))
-    assert march.count(">Three-day visit</a>") == 2  # the calendar cell of 1 March and the list
+    assert march.count(">Three-day visit</") == 2  # the calendar cell of 1 March and the list
     february = text(client.get("/exchange/calendar?month=2026-02"))
-    assert february.count(">Three-day visit</a>") == 3  # 27 and 28 February, and the list
+    assert february.count(">Three-day visit</") == 3  # 27 and 28 February, and the list
     assert client.get("/exchange/calendar?month=garbage").status_code == 400
 
 
