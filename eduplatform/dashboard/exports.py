@@ -174,8 +174,12 @@ def about_sheet_title():
 def xlsx_bytes(table, about):
     """A workbook: the table on the first sheet, then what it shows (`about`: label, value)."""
     book = _Book()
-    _sheet_table(book, book.sheet(str(table.name)[:SHEET_TITLE_LENGTH]), table)
-    _sheet_about(book, book.sheet(about_sheet_title()), about)
+    about_title = about_sheet_title()
+    # Named by its translated title, as in the workbook of every table ("Classes", "Kelas"),
+    # not by the table's code name.
+    (title,) = sheet_titles([table], taken=[about_title])
+    _sheet_table(book, book.sheet(title), table)
+    _sheet_about(book, book.sheet(about_title), about)
     return book.saved()
 
 

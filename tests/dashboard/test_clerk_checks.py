@@ -58,7 +58,7 @@ def test_xlsx_data_as_of_is_a_local_date_time_cell(client, login, scenario):
     before = datetime.now(JAKARTA).replace(tzinfo=None, microsecond=0)
     response = client.get("/dashboard/export/figures.xlsx?lang=en")
     after = datetime.now(JAKARTA).replace(tzinfo=None)
-    sheet = workbook(response)["figures"]
+    sheet = workbook(response).worksheets[0]  # the table first, named by its title
     rows = list(sheet.iter_rows(min_row=2))
     as_of = {row[0].value: row[3] for row in rows}
     for cell in as_of.values():
@@ -102,7 +102,7 @@ def test_school_comparison_export_follows_the_school_filter(client, login, scena
     assert rows[1][2:5] == ["3", "4", "1"]  # this year's students; this year's work
 
     book = workbook(client.get(f"/dashboard/export/schools.xlsx?{query}"))
-    names = [row[0] for row in book["schools"].iter_rows(min_row=2, values_only=True)]
+    names = [row[0] for row in book["Schools compared"].iter_rows(min_row=2, values_only=True)]
     assert names == ["SMK Negeri 2 Surakarta"]
     about = dict(book["About this file"].iter_rows(values_only=True))
     assert about["School"] == "SMK Negeri 2 Surakarta"

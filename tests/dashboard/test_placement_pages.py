@@ -109,7 +109,7 @@ def test_office_exports_the_placement_tables_as_csv_and_xlsx(client, login, worl
         ("SMK Lain", city.other_school.npsn, 1, 6.0, 10, 10, 1),
         ("SMK Negeri 2 Surakarta", city.school.npsn, 3, 57.0, 1, 6, 2),
     ]
-    assert book.sheetnames == ["placement_schools", "About this file"]
+    assert book.sheetnames == ["Placements by school", "About this file"]
 
     book, rows = xlsx_rows(
         client.get(f"/dashboard/export/placement_figures.xlsx?lang=en&year={YEAR}")

@@ -265,6 +265,10 @@ def test_sheets_are_named_by_the_translated_titles(client, login, scenario, lang
     assert not set(book.sheetnames[1:]) & set(english.sheetnames[1:])
     for title in book.sheetnames:
         assert len(title) <= 31 and not set("[]:*?/\\") & set(title)
+    # A table's own workbook names its sheet as the workbook of every table does.
+    months = book_of(client.get(f"/dashboard/export/months.xlsx?lang={lang}"))
+    assert months.sheetnames[0] in book.sheetnames[1:]
+    assert months.sheetnames[1] == about_title(lang)
 
 
 def about_title(lang):
