@@ -22,6 +22,8 @@ from flask_babel import lazy_gettext as _l
 from eduplatform.archives import ArchiveRefused, MiB, ZipLimits, open_zip
 
 CHUNK = 64 * 1024
+# What every workbook the app writes is sent as.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class WorkbookRefused(ArchiveRefused):

@@ -84,12 +84,6 @@ def achievement(view, locale):
     return found
 
 
-def achievement_document(view, locale):
-    """The achievement on its own, as its id answers a JSON client: the credentials' embedded
-    Achievement with the contexts that make it a JSON-LD document of its own."""
-    return {"@context": [VC_V2, OB_V3], **achievement(view, locale)}
-
-
 def achievement_subject(view, *, subject_id, locale):
     return {
         "id": subject_id,

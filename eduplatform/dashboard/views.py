@@ -35,6 +35,7 @@ from eduplatform.forms import apply_errors
 from eduplatform.i18n import translated
 from eduplatform.people.models import Role
 from eduplatform.quality.figures import AGREEMENT_DEFINITION
+from eduplatform.workbooks import XLSX
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -50,7 +51,6 @@ TABLES = (
     *placements.TABLE_NAMES,
 )
 WORKBOOK = "all"  # /dashboard/export/all.xlsx: every table of the page in one workbook
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor

@@ -53,10 +53,10 @@ from eduplatform.people.roster_import import (
     roster_to_payload,
 )
 from eduplatform.urls import public_url
+from eduplatform.workbooks import XLSX
 
 bp = Blueprint("rosters", __name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CHANGE_LABELS = {
     "full_name": _l("name"),

@@ -9,7 +9,7 @@ from eduplatform.auth.access import roles_required
 from eduplatform.config import LANGUAGES
 from eduplatform.db import get_session
 from eduplatform.errors import Invalid
-from eduplatform.forms import ConfirmForm, apply_errors
+from eduplatform.forms import ConfirmForm, apply_errors, refused_by_form
 from eduplatform.ids import page_arg
 from eduplatform.people import placement, service, staffing
 from eduplatform.people.forms import (
@@ -34,16 +34,10 @@ def _organization(db, raw):
 
 
 def _show_errors(form, errors):
-    """Put the service's errors on the form's fields; a field WTForms already faulted keeps
-    its one message (no "This field is required." followed by "Enter the full name.")."""
+    """Put the service's errors on the form's fields (its names for them mapped to the form's);
+    a field WTForms already faulted keeps its one message (apply_errors)."""
     errors = [{**e, "field": FORM_FIELDS.get(e.get("field"), e.get("field"))} for e in errors]
-    faulted = {field.name for field in form if field.errors}
-    apply_errors(form, Invalid([e for e in errors if e["field"] not in faulted]))
-
-
-def _refused_by_form(form):
-    """A submission WTForms refused (CSRF aside): the service's problems are wanted as well."""
-    return form.is_submitted() and "csrf_token" not in form.errors
+    apply_errors(form, Invalid(errors))
 
 
 @bp.route("/users")
@@ -95,7 +89,7 @@ def create_user():
         else:
             flash(_("Account created for %(name)s.", name=user.full_name), "success")
             return redirect(url_for("people.users"))
-    elif _refused_by_form(form):
+    elif refused_by_form(form):
         _show_errors(form, service.check_user(db, **_new_user_values(db, form)))
     return render_template("people/user_form.html", form=form, user=None)
 
@@ -129,7 +123,7 @@ def edit_user(user_id):
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("people.users"))
-    elif _refused_by_form(form):
+    elif refused_by_form(form):
         _show_errors(form, service.check_user(db, user=user, **_user_values(db, form)))
     schools = schools_of(db, user) if user.role == Role.TEACHER else []
     return render_template(

@@ -31,8 +31,7 @@ from eduplatform.quality.labels import RULE_LABELS
 from eduplatform.quality.models import SamplingPlan
 from eduplatform.quality.plans import PLAN_FIELDS
 from eduplatform.training.models import UnitCompletion
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from eduplatform.workbooks import XLSX
 
 
 def reviewer_required(view):

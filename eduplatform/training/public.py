@@ -152,6 +152,22 @@ def wants_linked_data():
     return None if best == "text/html" else (best or JSON_LD)
 
 
+def _achievement_answer(achievement, mimetype, page):
+    """An achievement id's answer: to a JSON client (`mimetype`, from wants_linked_data) the
+    Achievement as a JSON-LD document of its own, else `page()` (a page or a redirect). One
+    address in two forms and three languages (?lang=, the cookie, the browser's): a cache keeps
+    each apart."""
+    if mimetype:
+        response = jsonify({"@context": [VC_V2, OB_V3], **achievement})
+        response.mimetype = mimetype
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        response = make_response(page())
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
 @bp.route("/achievements/<code>/v<int:number>")
 def achievement(code, number):
     """What a credential's `achievement.id` names: a module version, to a browser as a page in
@@ -159,22 +175,12 @@ def achievement(code, number):
     view = achievement_view(get_session(), code, number)
     if view is None:
         abort(404)
-    locale = current_language()
-    linked_data = wants_linked_data()
-    if linked_data:
-        response = jsonify(credential_documents.achievement_document(view, locale))
-        response.mimetype = linked_data
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = "public, max-age=300"
-    else:
-        found = credential_documents.achievement(view, locale)
-        response = make_response(
-            render_template("training/achievement.html", view=view, achievement=found)
-        )
-    # One address in two forms and three languages (?lang=, the cookie, the browser's): a cache
-    # keeps each apart.
-    response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    return response
+    found = credential_documents.achievement(view, current_language())
+    return _achievement_answer(
+        found,
+        wants_linked_data(),
+        lambda: render_template("training/achievement.html", view=view, achievement=found),
+    )
 
 
 @bp.route("/achievements/<code>/v<int:number>/units/<unit_code>")
@@ -186,19 +192,13 @@ def unit_achievement(code, number, unit_code):
     unit = next((u for u in view.units if u.code == unit_code), None) if view else None
     if unit is None:
         abort(404)
-    linked_data = wants_linked_data()
-    if linked_data:
-        found = clr.unit_achievement(unit, view.module, view.version, current_language())
-        response = jsonify({"@context": [VC_V2, OB_V3], **found})
-        response.mimetype = linked_data
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = "public, max-age=300"
-    else:
-        response = redirect(
-            url_for(".achievement", code=code, number=number, _anchor=f"unit-{unit.code}"), 303
-        )
-    response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    return response
+    found = clr.unit_achievement(unit, view.module, view.version, current_language())
+    anchor = f"unit-{unit.code}"
+    return _achievement_answer(
+        found,
+        wants_linked_data(),
+        lambda: redirect(url_for(".achievement", code=code, number=number, _anchor=anchor), 303),
+    )
 
 
 @bp.route("/achievements/placements/<int:school_id>/<int:company_id>")
@@ -216,27 +216,16 @@ def placement_achievement(school_id, company_id):
         or not placement_credential.graded_placement_exists(db, school_id, company_id)
     ):
         abort(404)
-    locale = current_language()
     found = placement_credential.placement_achievement(
-        school, company, db.get(Company, company_id), locale
+        school, company, db.get(Company, company_id), current_language()
     )
-    linked_data = wants_linked_data()
-    if linked_data:
-        response = jsonify({"@context": [VC_V2, OB_V3], **found})
-        response.mimetype = linked_data
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = "public, max-age=300"
-    else:
-        response = make_response(
-            render_template(
-                "training/placement_achievement.html",
-                achievement=found,
-                school=school,
-                company=company,
-            )
-        )
-    response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    return response
+    return _achievement_answer(
+        found,
+        wants_linked_data(),
+        lambda: render_template(
+            "training/placement_achievement.html", achievement=found, school=school, company=company
+        ),
+    )
 
 
 @bp.route("/issuers/<int:organization_id>")
