@@ -7,8 +7,9 @@ deadlock.
 """
 
 from collections import Counter, defaultdict
+from functools import cache
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eduplatform.dashboard import raw
@@ -77,11 +78,17 @@ def _row(model, key, entry, now):
 
 def upsert_statement(session, model, counts=None):
     """INSERT ... ON CONFLICT (key) DO UPDATE adding the counts (the dialect's own upsert);
-    `counts`: the columns added up (the table's COUNTS by default)."""
+    `counts`: the columns added up (the table's COUNTS by default). Built once per dialect,
+    table and columns (building one cost more than running it)."""
+    return _upsert(_dialect_module(session), model, tuple(counts or COUNTS[model]))
+
+
+@cache
+def _upsert(dialect, model, counts):
     table = model.__table__
-    statement = _dialect_module(session).insert(table)
+    statement = dialect.insert(table)
     excluded = statement.excluded
-    changes = {name: table.c[name] + excluded[name] for name in counts or COUNTS[model]}
+    changes = {name: table.c[name] + excluded[name] for name in counts}
     changes.update({name: excluded[name] for name in ATTRIBUTES.get(model, ())})
     changes["updated_at"] = excluded.updated_at
     keys = [column.name for column in table.primary_key.columns]
@@ -126,13 +133,16 @@ def _dialect_module(session):
 
 def bump_version(session):
     """Move the data version on (last, so that every rollup writer locks rows in one order)."""
+    session.execute(_bump(_dialect_module(session)), {"changed_at": utcnow()})
+
+
+@cache
+def _bump(dialect):
     table = RollupState.__table__
-    statement = _dialect_module(session).insert(table).values(id=1, version=1, changed_at=utcnow())
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["id"],
-            set_={"version": table.c.version + 1, "changed_at": statement.excluded.changed_at},
-        )
+    statement = dialect.insert(table).values(id=1, version=1, changed_at=bindparam("changed_at"))
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"version": table.c.version + 1, "changed_at": statement.excluded.changed_at},
     )
 
 

@@ -1,11 +1,20 @@
 """A phone photo's re-encoding: decoded at a reduced scale straight away, stored upright at most
-1600 px (issue 21 item 3)."""
+1600 px; a photo the browser already shrank, with nothing in it but the picture, is decoded
+completely and stored as it came (issue 21 item 3)."""
 
 import io
 
+import pytest
 from PIL import Image, JpegImagePlugin
 
-from eduplatform.uploads import MAX_IMAGE_SIDE, clean_image, stored_size
+from eduplatform.errors import Invalid
+from eduplatform.uploads import (
+    MAX_IMAGE_SIDE,
+    PLAIN_BYTES_PER_PIXEL,
+    clean_image,
+    picture_only,
+    stored_size,
+)
 
 
 def _jpeg(size, orientation=None):
@@ -47,3 +56,102 @@ def test_a_photo_taken_upright_is_stored_upright_without_its_exif():
     stored = Image.open(io.BytesIO(data))
     assert stored.size == (1200, 1600)
     assert 0x0112 not in stored.getexif()
+
+
+def _exif():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (6.0, 10.0, 30.0)  # GPS latitude
+    return b"Exif\0\0" + exif.tobytes()
+
+
+EXIF = _exif()
+
+
+def _browser_jpeg(size=(1600, 1200), **options):
+    """A JPEG as a canvas writes it: JFIF header, tables, one frame, the scans, nothing else."""
+    buffer = io.BytesIO()
+    picture = Image.linear_gradient("L").resize(size)
+    Image.merge("RGB", (picture, picture.transpose(Image.Transpose.FLIP_TOP_BOTTOM), picture)).save(
+        buffer, "JPEG", quality=85, **options
+    )
+    return buffer.getvalue()
+
+
+def _with_segment(data, marker, payload, *, after_scan=False):
+    """`data` with one more segment: after the JFIF header, or after the first scan's data."""
+    segment = bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+    if after_scan:
+        # The second scan's header (progressive files have several): insert before it.
+        first_scan = data.index(b"\xff\xda")
+        at = data.index(b"\xff\xc4", first_scan)  # the next scan's Huffman table
+        return data[:at] + segment + data[at:]
+    at = 2 + 2 + int.from_bytes(data[4:6], "big")  # past SOI and APP0
+    return data[:at] + segment + data[at:]
+
+
+@pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
+def test_a_photo_shrunk_by_the_browser_is_stored_as_it_came(progressive):
+    """Nothing in it but the picture: decoded to the last block, not encoded a second time."""
+    sent = _browser_jpeg(progressive=progressive)
+    assert picture_only(Image.open(io.BytesIO(sent)), sent) == sent
+    assert clean_image(sent) == (sent, "image/jpeg")
+
+
+def test_a_colour_profile_is_dropped_without_encoding_the_picture_again():
+    """Chromium's canvas writes an sRGB profile after the JFIF header."""
+    picture = _browser_jpeg()
+    sent = _with_segment(picture, 0xE2, b"ICC_PROFILE\0\x01\x01" + b"\x07" * 500)
+    assert clean_image(sent) == (picture, "image/jpeg")
+
+
+@pytest.mark.parametrize(
+    ("marker", "payload", "after_scan"),
+    [
+        (0xE1, EXIF, False),  # where GPS positions hide
+        (0xE2, b"NOT_A_PROFILE\0" + b"\0" * 40, False),  # APP2, but no colour profile
+        (0xFE, b"made with a phone", False),  # a comment
+        (0xEC, b"Ducky" + b"\0" * 10, False),
+        (0xE1, EXIF, True),  # between a progressive file's scans
+    ],
+    ids=["exif", "mpf", "comment", "app12", "exif-between-scans"],
+)
+def test_a_jpeg_carrying_anything_but_the_picture_is_encoded_again_without_it(
+    marker, payload, after_scan
+):
+    sent = _with_segment(
+        _browser_jpeg(progressive=after_scan), marker, payload, after_scan=after_scan
+    )
+    Image.open(io.BytesIO(sent)).load()  # still a valid JPEG
+    stored, mime_type = clean_image(sent)
+    assert stored != sent and mime_type == "image/jpeg"
+    assert payload not in stored
+    assert [name for name, _ in Image.open(io.BytesIO(stored)).applist] == ["APP0"]
+
+
+def test_a_jfif_thumbnail_or_bytes_after_the_end_are_not_kept():
+    sent = _browser_jpeg()
+    with_thumbnail = (
+        sent[:4] + (16 + 3).to_bytes(2, "big") + sent[6:18] + b"\x01\x01\0\0\0" + sent[20:]
+    )
+    # (a 1 x 1 thumbnail: the header's two size bytes set and its three pixel bytes added)
+    assert picture_only(Image.open(io.BytesIO(with_thumbnail)), with_thumbnail) is None
+    trailing = sent + b"\0\0\0\0"
+    assert clean_image(trailing)[0] != trailing
+
+
+def test_a_plain_jpeg_cut_short_is_refused():
+    sent = _browser_jpeg()
+    with pytest.raises(Invalid):
+        clean_image(sent[: len(sent) * 2 // 3])
+
+
+def test_a_heavy_or_large_jpeg_is_encoded_again():
+    large = _browser_jpeg(size=(2000, 1500))
+    assert Image.open(io.BytesIO(clean_image(large)[0])).size == (1600, 1200)
+    heavy = io.BytesIO()
+    noise = Image.frombytes("RGB", (800, 600), bytes(range(256)) * (800 * 600 * 3 // 256))
+    noise.save(heavy, "JPEG", quality=100)
+    heavy = heavy.getvalue()
+    assert len(heavy) > PLAIN_BYTES_PER_PIXEL * 800 * 600
+    assert clean_image(heavy)[0] != heavy
