@@ -187,7 +187,8 @@ def install_template_gettext(app):
     """Jinja's _(), ngettext() ... reading the page's catalogue, with newstyle formatting: Jinja
     still escapes the %-arguments of every translated string. The extension is told newstyle
     (its {% trans %} blocks pass their variables), then given these already-newstyle callables
-    in place of the wrappers it makes."""
+    in place of the wrappers it makes. `_` is gettext itself: Jinja's alias would look gettext
+    up and call it through the context again on each of a page's hundred strings."""
     env = app.jinja_env
     env.install_gettext_callables(
         gettext=_template_gettext,
@@ -197,6 +198,7 @@ def install_template_gettext(app):
         newstyle=True,
     )
     env.globals.update(
+        _=_template_gettext,
         gettext=_template_gettext,
         ngettext=_template_ngettext,
         pgettext=_template_pgettext,
