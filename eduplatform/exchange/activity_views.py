@@ -259,6 +259,7 @@ def activity_complete(activity_id):
     db = get_session()
     activity, partnership = load_activity(activity_id, manage=True)
     form = CompleteForm()
+    form.hours.description = participation.report_hours_help(activity)
     participants, _reflections, _attachments = queries.activity_details(db, activity)
     rows = [
         {

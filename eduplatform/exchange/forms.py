@@ -273,7 +273,8 @@ class CompleteForm(Form):
     hours = hours_field(
         _l("Number of hours"),
         validators=[InputRequired()],
-        description=_l("The hours the activity took, at most 24 per day."),
+        # The view says how long the activity lasted (participation.report_hours_help).
+        description=_l("The hours the activity took."),
     )
     follow_up = TextAreaField(
         _l("What follows from it"), validators=[DataRequired(), Length(max=2000)]

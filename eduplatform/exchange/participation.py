@@ -65,6 +65,22 @@ def too_many_hours(activity):
     )
 
 
+def report_hours_help(activity):
+    """The report form's help for its hours: the activity's length, which they may not pass
+    (a morning's workshop from 09:00 to 12:00 takes at most 3 hours, a three-day visit 72)."""
+    if not activity.all_day:
+        return _l(
+            "The hours the activity took: at most %(hours)s, as long as it lasted.",
+            hours=_hours(activity.max_hours),
+        )
+    return _ln(
+        "The hours the activity took: at most %(hours)s for its %(num)d day.",
+        "The hours the activity took: at most %(hours)s for its %(num)d days.",
+        activity.span_days,
+        hours=_hours(activity.max_hours),
+    )
+
+
 def _check_credit(errors, activity, hours, required=False):
     return check_hours(
         errors,

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -226,6 +226,30 @@ def test_teacher_completes_an_activity_through_the_form(client, login, db, world
     assert response.status_code == 302
     db.refresh(activity)
     assert activity.status == "completed" and activity.report_hours == Decimal("10.5")
+
+
+@pytest.mark.parametrize(
+    ("lang", "morning", "two_days"),
+    [
+        ("en", "at most 3, as long as it lasted", "at most 48 for its 2 days"),
+        ("id", "paling banyak 3, selama kegiatan berlangsung", "paling banyak 48 untuk 2 harinya"),
+    ],
+)
+def test_the_report_form_says_how_many_hours_the_activity_can_have(
+    client, login, db, world, plan, lang, morning, two_days
+):
+    """Before: "at most 24 per day" for a morning's workshop from 09:00 to 12:00, which the
+    form then refused past 3 hours."""
+    workshop = plan(ends_on=TODAY, start_time=time(9), end_time=time(12))
+    visit = plan()  # today and tomorrow, all day
+    login(world.teacher)
+    assert morning in text(client.get(f"/exchange/activities/{workshop.id}/complete?lang={lang}"))
+    assert two_days in text(client.get(f"/exchange/activities/{visit.id}/complete?lang={lang}"))
+    refused = client.post(
+        f"/exchange/activities/{workshop.id}/complete?lang={lang}",
+        data={"outcomes": "Done", "hours": "4", "follow_up": "More"},
+    )
+    assert refused.status_code == 200 and 'id="hours-error"' in text(refused)
 
 
 def test_student_and_other_school_cannot_manage_activities(client, login, world, plan):
