@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select, update
 
 from eduplatform.audit.service import record_event
 from eduplatform.clock import local_today
-from eduplatform.curriculum.models import Module, Unit
+from eduplatform.curriculum.models import Module, ModuleVersion, Unit
 from eduplatform.curriculum.service import current_versions
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.exchange.validation import (
@@ -148,17 +148,37 @@ def _natural(text):
 
 
 def student_units(session, student):
-    """The units the student's school may teach them, in program order: those of the module
-    versions their class follows, each followed by its school adaptation's where the class keeps
-    the shared module (it started on it) while the school teaches its own version too."""
+    """The units the student's school may teach them (class_units of their active class)."""
     enrollment = active_enrollment(session, student.id)
     cohort = session.get(Cohort, enrollment.cohort_id) if enrollment else None
+    return class_units(session, cohort)
+
+
+def class_units(session, cohort):
+    """The units a class's school may teach its students, in program order: those of the module
+    versions the class follows, each followed by its school adaptation's where the class keeps
+    the shared module (it started on it) while the school teaches its own version too."""
     followed = cohort_modules(session, cohort)
     versions = [version for _module, version in followed if version]
     adapted = _adaptations_kept_aside(session, cohort, [module for module, _v in followed])
     versions = [v for version in versions for v in (version, *adapted.get(version.module_id, ()))]
     found = units_by_version(session, [v.id for v in versions])
     return [unit for version in versions for unit in found[version.id]]
+
+
+def adapted_module_codes(session, version_ids):
+    """{version id: its module's code} for those of the versions that belong to a school's
+    adaptation (which shares its units' codes with the shared module's)."""
+    return dict(
+        session.exec(
+            select(ModuleVersion.id, Module.code)
+            .join(Module, col(Module.id) == ModuleVersion.module_id)
+            .where(
+                col(ModuleVersion.id).in_(sorted(version_ids)),
+                col(Module.school_id).is_not(None),
+            )
+        ).all()
+    )
 
 
 def _adaptations_kept_aside(session, cohort, followed):

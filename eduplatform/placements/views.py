@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from eduplatform import scope
 from eduplatform.auth.access import roles_required
 from eduplatform.clock import local_today
-from eduplatform.curriculum.models import Module, ModuleVersion, Unit
+from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import ConfirmForm, apply_errors, choices, refused_by_form
@@ -132,8 +132,9 @@ def _placement_form(db, form):
     if not form.teacher_id.data and current_user.role == Role.TEACHER:
         form.teacher_id.data = str(current_user.id)
     units = {}
-    for student in students:
-        for unit in service.student_units(db, student):
+    # Once per class, not per student: classmates share their units.
+    for cohort in {cohort.id: cohort for _student, cohort in by_class if cohort}.values():
+        for unit in service.class_units(db, cohort):
             units.setdefault(unit.id, unit)
     form.unit_ids.choices = choices(_unit_choices(db, list(units.values())))
     return students, companies
@@ -142,16 +143,7 @@ def _placement_form(db, form):
 def _unit_choices(db, units):
     """'EV-201-U1 Battery inspection'; a unit of the school's adaptation, which has the same
     code as the shared module's, says whose it is."""
-    adapted = dict(
-        db.exec(
-            select(ModuleVersion.id, Module.code)
-            .join(Module, col(Module.id) == ModuleVersion.module_id)
-            .where(
-                col(ModuleVersion.id).in_(sorted({u.version_id for u in units})),
-                col(Module.school_id).is_not(None),
-            )
-        ).all()
-    )
+    adapted = service.adapted_module_codes(db, {unit.version_id for unit in units})
     for unit in units:
         label = f"{unit.code} {translated(unit.title)}"
         if unit.version_id in adapted:

@@ -16,6 +16,7 @@ from eduplatform.training.models import UnitCompletion
 from eduplatform.training.progress import cohort_modules
 from tests.placements.conftest import TODAY, academic_year
 from tests.placements.test_monitoring import _countersigned_days
+from tests.sql import recorded
 
 
 def _options(page, name):
@@ -108,3 +109,22 @@ def test_an_adapted_unit_verified_from_the_journal_leaves_the_class_on_its_modul
     assert completion.status == "verified"
     followed = {module.code for module, _version in cohort_modules(db, pkl.cohort)}
     assert "EV-201" in followed and adapted.code not in followed
+
+
+def test_the_page_reads_units_once_per_class_not_once_per_student(
+    app, client, login, pkl, make_user, enrol
+):
+    """Before: every student in scope read their class, its modules, their adaptations and
+    units again (five statements a student: 300 for a school of 60 to place)."""
+    login(pkl.teacher)
+    client.get("/placements/new?lang=en")  # the first page fills the per-process caches
+    with recorded(app) as before:
+        first = client.get("/placements/new?lang=en").get_data(as_text=True)
+    for number in range(10):
+        classmate = make_user("student", organization=pkl.school, full_name=f"Murid {number}")
+        enrol(classmate, pkl.cohort, enrolled_on=TODAY - timedelta(days=100))
+    with recorded(app) as after:
+        page = client.get("/placements/new?lang=en").get_data(as_text=True)
+    assert len(_options(page, "student_id")) == len(_options(first, "student_id")) + 10
+    assert _units(page) == _units(first) and len(_units(page)) == 3
+    assert len(after) == len(before)
