@@ -158,3 +158,19 @@ def test_a_deactivated_school_is_not_offered_for_new_accounts(client, login, db,
     login("admin")
     page = client.get("/admin/users/new").get_data(as_text=True)
     assert "SMK Lain" in page and "SMK Negeri 2 Surakarta" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The dashboard's “Active students” counts students enrolled in its classes"),
+        ("zh", "仪表板上的“在读学生”只统计已编入该校班级的学生"),
+    ],
+)
+def test_the_student_counts_say_what_they_count(client, login, world, lang, said):
+    """The schools list counts active student accounts, the dashboard enrolments in classes:
+    both right, and different for a student not yet in a class; the pages now say so."""
+    login(world.office)
+    for path in ("/schools/", "/"):
+        page = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+        assert said in page, path
