@@ -1,6 +1,15 @@
 """Teachers' pages: the verification queue, reviewing records, class progress, a student."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -9,9 +18,11 @@ from sqlmodel import col, select
 from eduplatform import scope, uploads
 from eduplatform.auth.access import login_required, roles_required, school_scope
 from eduplatform.curriculum.models import Module, Unit
+from eduplatform.dashboard.cache import RenderCache
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors
+from eduplatform.i18n import current_language, translated
 from eduplatform.ids import page_arg
 from eduplatform.people.models import Cohort, Organization, Role, User
 from eduplatform.training import service, standing
@@ -68,6 +79,43 @@ def thumbnail_url(completion):
     )
 
 
+# Rows of the queue kept per process: a city's teachers' first pages (about 50 rows each), in
+# the languages they read them in; a row is about 1.5 KB.
+QUEUE_ROWS_KEPT = 2048
+QUEUE_ROW = "training/_queue_row.html"
+
+
+def queue_rows(rows, filter_args, school_names):
+    """The queue's rows as HTML, each rendered once per process and kept under a key holding
+    everything it shows: the record (its dates, hours and photo), the student's name, the class,
+    the school, the unit's code and title, the page's language and the filters its links keep.
+    A record awaiting review changes only through what the key holds, so a row is never stale;
+    fifty rows were most of the page's cost, and the queue is read again and again."""
+    cache = current_app.extensions.get("teaching.queue_rows")
+    if cache is None:
+        cache = current_app.extensions["teaching.queue_rows"] = RenderCache(QUEUE_ROWS_KEPT)
+    shared = (current_language(), tuple(sorted(filter_args.items())), request.script_root)
+    macro, shown = None, []
+    for row in rows:
+        completion, unit = row.completion, row.unit
+        school = school_names.get(row.cohort.school_id) if school_names else None
+        key = (
+            completion.id, completion.photo_name, completion.performed_on, completion.created_at,
+            completion.hours, row.student.full_name, row.cohort.name, school, unit.code,
+            tuple(sorted((unit.title or {}).items())), *shared,
+        )  # fmt: skip
+        html = cache.get(key)
+        if html is None:
+            if macro is None:
+                module = current_app.jinja_env.get_template(QUEUE_ROW)
+                macro = module.make_module({"tr": translated}).queue_row
+            review_url = url_for("teaching.review", completion_id=completion.id, **filter_args)
+            html = macro(row, review_url, thumbnail_url(completion), school)
+            cache.put(key, html)
+        shown.append(html)
+    return shown
+
+
 @bp.route("/verification")
 @roles_required(*REVIEWERS)
 def queue():
@@ -78,19 +126,20 @@ def queue():
     rows, total = service.review_queue(db, school_ids=scope, page=page, **filters)
     cohorts = [c for c, _n in service.cohorts_in_scope(db, school_ids=scope)]
     students = service.active_students(db, filters["cohort_id"]) if filters["cohort_id"] else []
+    filter_args, school_names = _filter_args(filters), _school_names(db)
     return render_template(
         "training/queue.html",
         rows=rows,
+        row_html=queue_rows(rows, filter_args, school_names),
         total=total,
         page=page,
         filters=filters,
-        filter_args=_filter_args(filters),
-        thumbnails={row.completion.id: thumbnail_url(row.completion) for row in rows},
+        filter_args=filter_args,
         cohorts=cohorts,
         modules=db.exec(ALL_MODULES).all(),
         students=students,
         form=BulkApproveForm(),
-        school_names=_school_names(db),
+        school_names=school_names,
     )
 
 

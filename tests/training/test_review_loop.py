@@ -248,3 +248,59 @@ def test_the_queue_says_when_each_record_was_sent_beside_the_day_it_was_done(
         late.created_at.isoformat()[:10],
     ]
     assert format_date(done_on, "medium", locale="en") in rows[1]  # the day it was done stays
+
+
+def _row(page, completion):
+    found = re.search(
+        rf'<tr class="queue-row">(?:(?!</tr>).)*id="pick-{completion.id}"(?:(?!</tr>).)*</tr>',
+        page,
+        re.S,
+    )
+    assert found, completion.id
+    return found[0]
+
+
+def test_a_queue_row_kept_from_an_earlier_page_follows_what_it_shows(
+    app, client, login, session, training, log
+):
+    """Rows are rendered once and kept (issue 21): a photo added since, another language, a
+    filter, a renamed student and another unit title each show at once."""
+    from eduplatform.people.models import User
+    from eduplatform.training import service
+
+    record = log("EV-101-U1")
+    login(training.teacher)
+    first = _row(client.get("/training/verification?lang=en").get_data(as_text=True), record)
+    assert "No photo" in first and "Siti Rahayu" in first and 'data-label="Date done"' in first
+    assert first == _row(
+        client.get("/training/verification?lang=en").get_data(as_text=True), record
+    )
+
+    with app.test_request_context("/?lang=en"):
+        service.attach_photo(
+            session, actor=training.student, completion=session.get(UnitCompletion, record.id),
+            photo=io.BytesIO(jpeg_bytes()),
+        )  # fmt: skip
+    pictured = _row(client.get("/training/verification?lang=en").get_data(as_text=True), record)
+    assert "No photo" not in pictured and 'class="thumb" src="' in pictured
+
+    chinese = _row(client.get("/training/verification?lang=zh").get_data(as_text=True), record)
+    assert 'data-label="Date done"' not in chinese and "data-label=" in chinese
+
+    cohort = training.cohort.id
+    filtered = client.get(f"/training/verification?lang=en&cohort={cohort}").get_data(as_text=True)
+    assert f"?cohort={cohort}" in _row(filtered, record)
+
+    student = session.get(User, training.student.id)
+    student.full_name = "Siti Rahayu Putri"
+    session.add(student)
+    session.commit()
+    renamed = _row(client.get("/training/verification?lang=en").get_data(as_text=True), record)
+    assert "Siti Rahayu Putri" in renamed
+
+    unit = session.merge(training.units["EV-101-U1"])
+    unit.title = {**unit.title, "en": "Isolation and lock-out, revised"}
+    session.add(unit)
+    session.commit()
+    retitled = _row(client.get("/training/verification?lang=en").get_data(as_text=True), record)
+    assert "Isolation and lock-out, revised" in retitled
