@@ -5,10 +5,11 @@ from datetime import date
 
 from babel.numbers import format_compact_decimal, get_decimal_symbol, get_group_symbol
 from flask import g
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 
 from eduplatform.dashboard import charts
+from eduplatform.exchange.times import zone_label
 from eduplatform.i18n import format_skeleton
 
 
@@ -50,7 +51,10 @@ def _first_day(month):
 
 
 def as_of_text(moment):
-    return f"{format_skeleton(moment, 'yMMMd')} {format_skeleton(moment, 'Hm')}"
+    """'7 Des 2026 14.05 WIB (UTC+7)': the zone said, as beside every other time a lecturer in
+    China may read (the figures are the city's, in its time zone)."""
+    day, hour = format_skeleton(moment, "yMMMd"), format_skeleton(moment, "Hm")
+    return f"{day} {hour} {zone_label(get_timezone(), to_user_timezone(moment))}"
 
 
 def short_number(value, fraction_digits=1):

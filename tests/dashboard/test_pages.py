@@ -201,3 +201,15 @@ def test_school_classes_export_and_author_exports_suppress_small_counts(client, 
 def test_dashboard_is_in_the_menu_of_office_teacher_and_author(client, login, scenario):
     login(scenario.author)
     assert 'href="/dashboard/"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "zh"])
+def test_the_data_time_says_its_zone(client, login, scenario, lang):
+    """A lecturer in China read "Data as of 7 Dec 2026 14:05" an hour off: the city's zone is
+    said beside it, as beside every other time (the figures and their PDF report)."""
+    login(scenario.office)
+    page = text(client.get(f"/dashboard/?lang={lang}"))
+    stamps = re.findall(r'<p class="muted">([^<]*)</p>', page)
+    assert any(stamp.endswith(" WIB (UTC+7)") for stamp in stamps), stamps
+    figures = re.findall(r'<p class="muted small">([^<]*WIB \(UTC\+7\))</p>', page)
+    assert figures
