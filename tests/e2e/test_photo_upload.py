@@ -53,6 +53,20 @@ def _sent_bytes(page):
     return base64.b64decode(encoded)
 
 
+def _shrunk_on_the_log_form(page, live_server, unit, note, photo):
+    """The unit's log form filled in, the photo chosen and made smaller by the page's script."""
+    page.goto(f"{live_server}/training/units/{unit.id}/log")
+    page.get_by_label("Hours").fill("2")
+    page.get_by_label("What did you do?").fill(note)
+    page.get_by_label("Photo of your work (optional)").set_input_files(str(photo))
+    page.locator("#photo-shrink").get_by_text("Photo made smaller for sending").wait_for()
+
+
+def _send(page):
+    page.get_by_role("button", name="Send to my teacher").click()
+    page.get_by_text("Saved. Your teacher will review it.").wait_for()
+
+
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_a_big_photo_is_made_smaller_in_the_browser_and_the_unit_is_logged(
     app,
@@ -72,16 +86,12 @@ def test_a_big_photo_is_made_smaller_in_the_browser_and_the_unit_is_logged(
 
     sign_in(training.student)
     unit = training.units["EV-101-U1"]
-    page.goto(f"{live_server}/training/units/{unit.id}/log")
-    page.get_by_label("Hours").fill("2")
-    page.get_by_label("What did you do?").fill("De-energised the vehicle and tagged the switch.")
-    page.get_by_label("Photo of your work (optional)").set_input_files(str(photo))
-    status = page.locator("#photo-shrink")
-    status.get_by_text("Photo made smaller for sending").wait_for()
+    _shrunk_on_the_log_form(
+        page, live_server, unit, "De-energised the vehicle and tagged the switch.", photo
+    )
     sent = page.evaluate("document.getElementById('photo').files[0].size")
     assert sent < original / 4
-    page.get_by_role("button", name="Send to my teacher").click()
-    page.get_by_text("Saved. Your teacher will review it.").wait_for()
+    _send(page)
 
     db.expire_all()
     record = db.exec(select(UnitCompletion).where(UnitCompletion.unit_id == unit.id)).one()
@@ -110,14 +120,11 @@ def test_a_photo_chromium_shrank_is_stored_as_it_was_sent(
 
     sign_in(training.student)
     unit = training.units["EV-101-U1"]
-    page.goto(f"{live_server}/training/units/{unit.id}/log")
-    page.get_by_label("Hours").fill("2")
-    page.get_by_label("What did you do?").fill("Measured the pack's insulation resistance.")
-    page.get_by_label("Photo of your work (optional)").set_input_files(str(photo))
-    page.locator("#photo-shrink").get_by_text("Photo made smaller for sending").wait_for()
+    _shrunk_on_the_log_form(
+        page, live_server, unit, "Measured the pack's insulation resistance.", photo
+    )
     sent = _sent_bytes(page)
-    page.get_by_role("button", name="Send to my teacher").click()
-    page.get_by_text("Saved. Your teacher will review it.").wait_for()
+    _send(page)
 
     db.expire_all()
     record = db.exec(select(UnitCompletion).where(UnitCompletion.unit_id == unit.id)).one()
