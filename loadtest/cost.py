@@ -129,7 +129,7 @@ def main(argv=None):
     from sqlalchemy.engine import make_url
 
     from eduplatform import create_app
-    from loadtest import seed
+    from loadtest import machine, seed
     from tests.reliability.server import Server, ensure_postgres
 
     url = args.database_url or f"{PG_BASE}_s{args.scale}"
@@ -149,6 +149,7 @@ def main(argv=None):
     seed.forget(app)
     accounts = seed.accounts(app, students=50, teachers=3, office=1, api_clients=1)
     app.extensions["eduplatform.engine"].dispose()
+    print(machine.line(machine.describe()), flush=True)
     server.start()
     try:
         (worker_pid,) = server.worker_pids()

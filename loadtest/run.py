@@ -108,7 +108,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from eduplatform import create_app
-    from loadtest import seed
+    from loadtest import machine, seed
     from tests.reliability.server import Server, ensure_postgres
 
     url = args.database_url or f"{PG_BASE}_s{args.scale}"
@@ -149,6 +149,9 @@ def main(argv=None):
         f"{workers} workers",
         flush=True,
     )
+    # Before the server starts and after it stops: the machine's speed, idle (see machine.py).
+    before = machine.describe()
+    print(machine.line(before), flush=True)
     server.start()
     env = {
         **os.environ,
@@ -175,7 +178,11 @@ def main(argv=None):
         )  # fmt: skip
     finally:
         server.stop()
+    after = machine.describe()
+    print(f"after the run: {machine.line(after)}")
     summary = json.loads((results / "summary.json").read_text())
+    summary.update(machine=before, machine_after=after)
+    (results / "summary.json").write_text(json.dumps(summary, indent=2))
     errors = sum(step["errors"] for step in summary["steps"])
     print(f"\nresults: {results} (steps.csv, summary.json, plot.png, locust_*.csv)")
     return 1 if locust.returncode or errors else 0

@@ -34,3 +34,8 @@ def test_a_short_load_test_runs_every_journey_without_an_error(tmp_path):
     assert "ms in the app (Server-Timing)" in run.stdout
     assert "== step 2: 6 users" in run.stdout
     assert (results / "steps.csv").read_text().startswith("step,users,seconds,rps,kind")
+    # The machine the figures came from, measured idle before the run and after it.
+    for key in ("machine", "machine_after"):
+        assert summary[key]["cores"] >= 1 and summary[key]["reference_ms"] > 0, summary[key]
+        assert summary[key]["reference_median_ms"] >= summary[key]["reference_ms"]
+    assert run.stdout.count("ms on one core at best") == 2
