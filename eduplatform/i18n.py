@@ -279,15 +279,20 @@ def format_money(amount, currency):
 
 def moment_format(value):
     """A moment as pages show it beside dates: the date as `dateformat("medium")` writes it
-    and the time without seconds ("6 Des 2026 23.51", "Dec 6, 2026, 11:51 PM",
-    "2026年12月6日 23:51"), in the reader's time zone, joined as the language joins them."""
+    and the time without seconds, in the app's time zone, joined as the language joins them,
+    then the zone ("6 Des 2026 23.51 WIB (UTC+7)", "Dec 6, 2026, 11:51 PM WIB (UTC+7)",
+    "2026年12月6日 23:51 WIB (UTC+7)"): a lecturer in China reads the city's time, not his
+    own an hour off, as beside the dashboard's and the exchange's times."""
+    from eduplatform.exchange.times import zone_label
+
     if value is None:
         return ""
     locale = get_locale()
     joined = str(locale.datetime_formats["medium"])
     day = flask_babel.format_date(value, "medium")
     time = flask_babel.format_time(value, "short")
-    return joined.replace("{1}", day).replace("{0}", time)
+    zone = zone_label(flask_babel.get_timezone(), flask_babel.to_user_timezone(value))
+    return f"{joined.replace('{1}', day).replace('{0}', time)} {zone}"
 
 
 def install_cached_formats(app):

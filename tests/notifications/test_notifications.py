@@ -290,3 +290,14 @@ def test_a_teacher_of_two_schools_hears_of_a_class_without_its_own_teacher(
     result = runner.invoke(args=["notifications", "send-reminders", "--json"])
     reminded = set(json.loads(result.output)["reminded"])
     assert training.foreign_teacher.id in reminded
+
+
+def test_the_list_says_when_in_the_citys_zone(client, db, login, training, log):
+    completion = log("EV-101-U1")
+    login(training.teacher)
+    assert _approve(client, completion).status_code == 302
+    client.post("/logout")
+    login(training.student)
+    page = client.get("/notifications?lang=en").get_data(as_text=True)
+    (shown,) = re.findall(r"<time [^>]*>([^<]*)</time>", page)
+    assert re.fullmatch(r"\w{3} \d+, \d{4}, \d+:\d\d\u202f[AP]M WIB \(UTC\+7\)", shown), shown
