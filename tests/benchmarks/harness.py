@@ -266,14 +266,15 @@ def worker_memory_mb(master_pid):
 
 
 def machine():
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+    """The machine, and its speed as the load test gives it (loadtest/machine.py): figures of
+    two runs compare only between machines of a similar reference time."""
+    from loadtest import machine as speed
+
     memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     load = os.getloadavg()
+    fastest, median = speed.reference_ms()
     return (
-        f"{os.cpu_count()} x {cpu}, {memory // 1024 // 1024} GB RAM, Python "
-        f"{sys.version.split()[0]}, load average {load[0]:.1f}"
+        f"{os.cpu_count()} x {speed.cpu_name()}, {memory // 1024 // 1024} GB RAM, Python "
+        f"{sys.version.split()[0]}, load average {load[0]:.1f}, reference work {fastest} ms on "
+        f"one core at best ({median} median; lower is faster)"
     )
