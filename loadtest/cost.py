@@ -16,6 +16,7 @@ import http.client
 import json
 import re
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psutil
@@ -23,6 +24,7 @@ import psutil
 from loadtest.run import PG_BASE, database
 
 WARM_UP = 20
+COOKIE = "eduplatform_session"
 LOG_LINK = re.compile(rb'href="(/training/units/\d+/log)"')
 REVIEW_LINK = re.compile(rb'href="(/training/completions/\d+)')
 
@@ -48,15 +50,22 @@ def _backends(database_name):
 
 
 class Client:
-    """GETs as one signed-in person (or API client), each on a connection of its own."""
+    """GETs as signed-in people (or API clients), each on a connection of its own.
+
+    Like a browser (and the load test's users), each person's session cookie is replaced by the
+    one the server sets (a page with a form adds its CSRF token to the session): a client that
+    kept sending the first cookie would have the server sign and send a new one on every page,
+    a cost no browser causes.
+    """
 
     def __init__(self, port):
         self.port = port
+        self.cookies = {}  # {the cookie a person started with: the one they hold now}
 
     def get(self, path, *, cookie=None, token=None):
         headers = {"Connection": "close"}
         if cookie:
-            headers["Cookie"] = f"eduplatform_session={cookie}"
+            headers["Cookie"] = f"{COOKIE}={self.cookies.get(cookie, cookie)}"
         if token:
             headers["Authorization"] = f"Bearer {token}"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -68,6 +77,12 @@ class Client:
             connection.close()
         if response.status != 200:
             raise RuntimeError(f"{response.status} for {path}")
+        if cookie:
+            for header in response.msg.get_all("Set-Cookie") or ():
+                jar = SimpleCookie()
+                jar.load(header)
+                if COOKIE in jar:
+                    self.cookies[cookie] = jar[COOKIE].value
         return body
 
 
