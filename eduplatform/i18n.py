@@ -52,6 +52,13 @@ def select_locale():
     )
 
 
+def asked_language():
+    """{"lang": code} when the address asks for a language (?lang=) this platform has, else {}:
+    for a redirect or a form that should keep the page in the language its link asked for."""
+    asked = request.args.get("lang") if has_request_context() else None
+    return {"lang": asked} if asked in current_app.config["LANGUAGES"] else {}
+
+
 def current_language():
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
@@ -203,6 +210,7 @@ def install_template_gettext(app):
         ngettext=_template_ngettext,
         pgettext=_template_pgettext,
         npgettext=_template_npgettext,
+        asked_language=asked_language,
     )
 
 

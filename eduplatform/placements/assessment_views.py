@@ -11,7 +11,7 @@ from eduplatform.credentials.views import LOOKUP_LIMIT
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.extensions import limiter
-from eduplatform.i18n import current_language
+from eduplatform.i18n import asked_language, current_language
 from eduplatform.people.models import Organization, User
 from eduplatform.placements import assessment, links, service
 from eduplatform.placements.blueprint import bp
@@ -85,8 +85,7 @@ def submit(token):
         return assessment_page(db, token, link, placement, supervisor, messages, 422)
     except Conflict:
         pass
-    query = {"lang": request.args["lang"]} if request.args.get("lang") else {}
-    return redirect(url_for("supervisor.page", token=token, **query))
+    return redirect(url_for("supervisor.page", token=token, **asked_language()))
 
 
 @bp.route("/<int:placement_id>/grade", methods=["POST"])

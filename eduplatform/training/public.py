@@ -20,7 +20,7 @@ from eduplatform.credentials import service as credentials
 from eduplatform.credentials.jsonld import OB_V3, VC_V2
 from eduplatform.db import get_session
 from eduplatform.extensions import limiter
-from eduplatform.i18n import current_language
+from eduplatform.i18n import asked_language, current_language
 from eduplatform.people.models import Organization, OrgKind
 from eduplatform.training import service
 from eduplatform.training.achievements import find_achievement as achievement_view
@@ -76,7 +76,7 @@ def lookup():
         raw = code_from_input(raw)
         code = service.normalize_code(raw)
         if code:
-            return redirect(url_for("public.certificate", code=code))
+            return redirect(url_for("public.certificate", code=code, **asked_language()))
         return refused(raw, 422)
     return render_template("training/verify_lookup.html", raw="", problem=None)
 
@@ -122,7 +122,7 @@ def certificate(code):
     if found is None:
         return refused(code, 404)
     if found.code != code:
-        return redirect(url_for("public.certificate", code=found.code))
+        return redirect(url_for("public.certificate", code=found.code, **asked_language()))
     credential_url = public_url("credentials.public_credential", code=found.code)
     return render_template(
         "training/verify.html",

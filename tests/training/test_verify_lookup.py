@@ -54,8 +54,8 @@ def test_a_pasted_link_goes_to_its_certificate(client, certified, link):
     )
     response = lookup(client, typed)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/verify/{code}")
-    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/verify/{code}?lang=en")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Valid certificate" in page and "Siti Rahayu" in page
 
 
@@ -64,10 +64,25 @@ def test_a_pasted_link_is_followed_to_the_end(client, certified):
     assert client.get(response.headers["Location"]).status_code == 200
 
 
+def test_the_language_a_link_asked_for_is_kept_from_the_form_to_the_certificate(client, certified):
+    """A partner's link opens the form in Chinese (?lang=zh): the form carries the language, the
+    redirect to the certificate keeps it, and so does the one from a code typed in lower case."""
+    form = client.get("/verify?lang=zh").get_data(as_text=True)
+    assert '<input type="hidden" name="lang" value="zh">' in card(form)
+    response = lookup(client, certified.code.lower(), lang="zh")
+    assert response.headers["Location"].endswith(f"/verify/{certified.code}?lang=zh")
+    assert "证书有效" in client.get(response.headers["Location"]).get_data(as_text=True)
+    lower = client.get(f"/verify/{certified.code.lower()}?lang=zh")
+    assert lower.headers["Location"].endswith(f"/verify/{certified.code}?lang=zh")
+    # No language asked (a QR code's link): the redirect adds none, and an unknown one is dropped.
+    assert lookup(client, certified.code, lang="xx").headers["Location"].endswith(certified.code)
+    assert 'name="lang"' not in card(client.get("/verify?lang=xx").get_data(as_text=True))
+
+
 def test_a_pasted_link_to_an_unknown_code_is_treated_as_that_code(client, certified):
     response = lookup(client, "https://host.example/verify/ABCD-EFGH-JK")
     assert response.status_code == 302
-    followed = client.get(response.headers["Location"] + "?lang=en")
+    followed = client.get(response.headers["Location"])
     assert followed.status_code == 404
     assert alert(followed.get_data(as_text=True)).startswith(
         "No certificate has the code ABCDEFGHJK"
