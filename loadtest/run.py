@@ -4,9 +4,10 @@
 
 PostgreSQL and Redis on 127.0.0.1 (started when they are not running, as the reliability tests
 do); the database `eduplatform_loadtest_s<scale>` is built once with `eduplatform demo --scale`
-and reused. The app runs under `eduplatform serve` (gunicorn, EDUPLATFORM_WORKERS workers, 2 x
-cores + 1 by default) on a free port of 127.0.0.1; Locust runs headless in a process of its own
-on the same machine. Results go to loadtest/results/<date-time>/ (not committed).
+and reused. The app runs under `eduplatform serve` (gunicorn, EDUPLATFORM_WORKERS workers, cores
++ 1 by default as `eduplatform serve` chooses) on a free port of 127.0.0.1; Locust runs headless
+in a process of its own on the same machine. Results go to loadtest/results/<date-time>/ (not
+committed).
 """
 
 import argparse
@@ -108,6 +109,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from eduplatform import create_app
+    from eduplatform.ops.serve import default_workers
     from loadtest import machine, seed
     from tests.reliability.server import Server, ensure_postgres
 
@@ -118,7 +120,7 @@ def main(argv=None):
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     results = args.results or RESULTS / stamp
     results.mkdir(parents=True, exist_ok=True)
-    workers = args.workers or int(os.environ.get("EDUPLATFORM_WORKERS", 2 * os.cpu_count() + 1))
+    workers = args.workers or default_workers()
     # Each answer says what it cost the worker's CPU (Server-Timing), per request kind below.
     server = Server(
         database_url=url,

@@ -105,7 +105,7 @@ def restore_command(file, force, passphrase_stdin, without_keys, as_json):
     "--workers",
     type=click.IntRange(min=1),
     default=default_workers,
-    help="Worker processes (EDUPLATFORM_WORKERS; default 2 x cores + 1).",
+    help="Worker processes (EDUPLATFORM_WORKERS; default cores + 1).",
 )
 @click.option("--threads", type=click.IntRange(min=1), default=1, envvar="EDUPLATFORM_THREADS")
 @click.option("--timeout", type=click.IntRange(min=1), default=60, show_default=True)
