@@ -7,8 +7,15 @@ language and mount point and kept; the page then only fills in each student's st
 is frozen once published (a draft is rendered every time), and a school's adaptation is a
 version of its own, so nothing one student or school sees reaches another's page; the key holds
 the language, so no page gets another language's text.
+
+A student's list of cards is kept too (student_cards), keyed by everything it is drawn from: the
+class's frozen versions, the student's records (each one's id, unit, status and feedback, in
+order) and valid certificates, the language, the mount point and the module asked open. The
+records' statement runs on every visit, so a review, a new record or a revoked certificate
+changes the key at once: a kept list is what drawing it again would give.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from flask import current_app, request, url_for
@@ -16,7 +23,13 @@ from markupsafe import Markup
 
 from eduplatform.dashboard.cache import RenderCache
 from eduplatform.i18n import current_language, translated
-from eduplatform.training.progress import UnitState, frozen, version_key
+from eduplatform.training.progress import (
+    UnitState,
+    frozen,
+    student_inputs,
+    student_progress,
+    version_key,
+)
 
 # (version, language) entries per process: a city's versions in three languages.
 SHOWN_VERSIONS = 256
@@ -28,6 +41,9 @@ ROWS_PER_VERSION = 2048
 # entry forgets its rows and cards and keeps the ones pages ask for from then on.
 KEPT_CHARACTERS = 16 * 2**20
 MACROS = "training/_macros.html"
+# Students whose list of cards a process keeps: a list holds the version entries' cards (shared)
+# and its own cards with feedback (about 1 to 3 KB each), a few KB in all.
+STUDENT_HOMES = 1024
 # A record's feedback is shown in these states (student-specific: such a row is never kept).
 FEEDBACK_STATES = (UnitState.VERIFIED, UnitState.REJECTED, UnitState.LOCKED)
 
@@ -176,3 +192,49 @@ def _render(macros, version, units):
         heads={unit.id: macros.unit_head(unit) for unit in units},
         log_urls={unit.id: url_for("training.log_unit", unit_id=unit.id) for unit in units},
     )
+
+
+def _homes():
+    cache = current_app.extensions.get("training.student_homes")
+    if cache is None:
+        cache = RenderCache(STUDENT_HOMES)
+        current_app.extensions["training.student_homes"] = cache
+    return cache
+
+
+def _home_key(student_id, cohort, inputs, asked_open):
+    """What a student's cards are drawn from, or None when a version may still change (a draft:
+    drawn every time)."""
+    versions = [*inputs.versions, *([inputs.safety] if inputs.safety is not None else [])]
+    if not all(frozen(version) for version in versions):
+        return None
+    records = repr([(r.id, r.unit_id, str(r.status), r.feedback) for r in inputs.records]).encode()
+    return (
+        student_id,
+        cohort.id,
+        current_language(),
+        request.script_root,
+        asked_open,
+        tuple(
+            (module.id, module.code, version_key(version) if version is not None else None)
+            for module, version in inputs.modules
+        ),
+        version_key(inputs.safety) if inputs.safety is not None else None,
+        hashlib.blake2b(records, digest_size=16).digest(),
+        tuple(sorted((version_id, c.code) for version_id, c in inputs.certificates.items())),
+    )
+
+
+def student_cards(session, *, student_id, cohort, programme, asked_open=""):
+    """The student home's module cards (module_cards()) of a student of `cohort`: the records'
+    statement every time (and the certificates' when a version may be complete), the cards
+    drawn only when what they show has changed since this process last drew them."""
+    inputs = student_inputs(session, student_id=student_id, cohort=cohort, programme=programme)
+    key = _home_key(student_id, cohort, inputs, asked_open)
+    cards = _homes().get(key) if key is not None else None
+    if cards is None:
+        modules = student_progress(session, student_id=student_id, cohort=cohort, inputs=inputs)
+        cards = tuple(module_cards(modules, asked_open))
+        if key is not None:
+            _homes().put(key, cards)
+    return cards

@@ -377,16 +377,31 @@ VALID_CERTIFICATES = select(Certificate).where(
 )
 
 
-def _completions(session, student_ids, unit_ids):
-    """{student_id: {unit_id: [records oldest first]}}."""
+def student_records(session, student_id):
+    """Every record of one student, oldest first, as rows (see STUDENT_COMPLETIONS)."""
+    return session.execute(STUDENT_COMPLETIONS, {"student_id": student_id}).all()
+
+
+def valid_certificates(session, student_id):
+    """{version id: Certificate} of the student's certificates that are not revoked."""
+    return {
+        c.version_id: c
+        for c in session.exec(VALID_CERTIFICATES, params={"student_id": student_id}).all()
+    }
+
+
+def _completions(session, student_ids, unit_ids, records=None):
+    """{student_id: {unit_id: [records oldest first]}}; `records`: one student's, read already
+    (student_records())."""
     found = defaultdict(lambda: defaultdict(list))
     if not student_ids or not unit_ids:
         return found
     if len(student_ids) == 1:
         (student_id,) = student_ids
         wanted = set(unit_ids)
-        rows = session.execute(STUDENT_COMPLETIONS, {"student_id": student_id}).all()
-        rows = [row for row in rows if row.unit_id in wanted]
+        if records is None:
+            records = student_records(session, student_id)
+        rows = [row for row in records if row.unit_id in wanted]
     else:
         rows = session.execute(
             COMPLETIONS, {"student_ids": list(student_ids), "unit_ids": list(unit_ids)}
@@ -399,9 +414,9 @@ def _completions(session, student_ids, unit_ids):
 class _Rules:
     """Everything needed to tell units' states, loaded once for many students and units."""
 
-    def __init__(self, session, cohort, units, student_ids, *, loaded=None):
+    def __init__(self, session, cohort, units, student_ids, *, loaded=None, records=None):
         """loaded: (the safety version, its units, the prerequisites of `units`) when the
-        caller has them already."""
+        caller has them already; records: the one student's records, likewise."""
         if loaded is None:
             self.safety = safety_version(session, cohort)
             self.safety_units = (
@@ -416,7 +431,7 @@ class _Rules:
         if missing_ids:  # prerequisites are in the same version, but stay safe
             for unit in session.exec(select(Unit).where(col(Unit.id).in_(missing_ids))).all():
                 self.units_by_id[unit.id] = unit
-        self.records = _completions(session, student_ids, list(self.units_by_id))
+        self.records = _completions(session, student_ids, list(self.units_by_id), records)
 
     def verified_ids(self, student_id):
         return {
@@ -454,8 +469,23 @@ class _Rules:
         return UnitProgress(unit, UnitState.NOT_STARTED, latest)
 
 
-def student_progress(session, *, student_id, cohort, programme=None):
-    """A ModuleProgress for each module of the cohort's program, in the versions it follows.
+@dataclass(frozen=True, slots=True)
+class StudentInputs:
+    """What a student's progress is told from: the class's versions and their units, the safety
+    version, the student's records and (when a version may be complete) certificates."""
+
+    modules: list  # [(module, version or None)] as cohort_modules() gives them
+    versions: list
+    content: dict  # {version id: VersionUnits}, the safety version's too
+    safety: object  # its ModuleVersion, or None
+    records: list  # the student's records, oldest first (student_records())
+    certificates: dict  # {version id: Certificate} (valid_certificates(), or {})
+
+
+def student_inputs(session, *, student_id, cohort, programme=None):
+    """The StudentInputs of a student of `cohort`: the records' statement, and the certificates'
+    only when the records complete a version (a certificate is issued then, and a verification
+    is final); the rest from the per-process caches when the versions are frozen.
 
     `programme`: (cohort_modules(), every module offered) when the caller has them already
     (training.programme keeps them per process)."""
@@ -467,6 +497,28 @@ def student_progress(session, *, student_id, cohort, programme=None):
         safety = safety_version(session, cohort)
     if safety is not None and safety.id not in content:
         content.update(version_units(session, [safety]))
+    records = student_records(session, student_id)
+    verified = {r.unit_id for r in records if r.status == CompletionStatus.VERIFIED}
+    certificates = {}
+    if any(
+        content[v.id].units and all(u.id in verified for u in content[v.id].units) for v in versions
+    ):
+        certificates = valid_certificates(session, student_id)
+    return StudentInputs(modules, versions, content, safety, records, certificates)
+
+
+def student_progress(session, *, student_id, cohort, programme=None, inputs=None):
+    """A ModuleProgress for each module of the cohort's program, in the versions it follows.
+
+    `programme`: as student_inputs() takes it; `inputs`: the StudentInputs, read already."""
+    if inputs is None:
+        inputs = student_inputs(session, student_id=student_id, cohort=cohort, programme=programme)
+    modules, versions, content, safety = (
+        inputs.modules,
+        inputs.versions,
+        inputs.content,
+        inputs.safety,
+    )
     units = {version_id: entry.units for version_id, entry in content.items()}
     prerequisites = {}
     for entry in content.values():
@@ -477,16 +529,10 @@ def student_progress(session, *, student_id, cohort, programme=None):
         [u for v in versions for u in units[v.id]],
         [student_id],
         loaded=(safety, list(units[safety.id]) if safety else [], prerequisites),
+        records=inputs.records,
     )
     verified = rules.verified_ids(student_id)
-    certificates = {}
-    # A certificate is issued once every unit of its version is verified, and a verification is
-    # final: while none of the class's versions is complete there is no certificate to read.
-    if any(units[v.id] and all(u.id in verified for u in units[v.id]) for v in versions):
-        certificates = {
-            c.version_id: c
-            for c in session.exec(VALID_CERTIFICATES, params={"student_id": student_id}).all()
-        }
+    certificates = inputs.certificates
     return [
         ModuleProgress(
             module=module,

@@ -57,17 +57,17 @@ def student_home():
             if current_user.organization_id
             else None
         )
-    modules = []
+    cards = ()
     if cohort is not None:
-        modules = service.student_progress(
-            db, student_id=current_user.id, cohort=cohort, programme=programme
+        cards = home.student_cards(
+            db,
+            student_id=current_user.id,
+            cohort=cohort,
+            programme=programme,
+            asked_open=request.args.get("open", ""),
         )
     return render_template(
-        "training/home_student.html",
-        organization=organization,
-        cohort=cohort,
-        modules=modules,
-        cards=home.module_cards(modules, request.args.get("open", "")),
+        "training/home_student.html", organization=organization, cohort=cohort, cards=cards
     )
 
 

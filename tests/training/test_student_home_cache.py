@@ -6,6 +6,7 @@ newly published version shows at once."""
 import re
 
 import pytest
+from sqlmodel import select
 
 from eduplatform.curriculum import authoring
 from eduplatform.curriculum.models import ModuleVersion, Unit
@@ -298,3 +299,77 @@ def test_a_students_records_are_read_as_rows_the_session_does_not_track(
     assert record.status == "submitted" and record.hours > 0 and record.performed_on
     assert record.student_id == training.student.id
     assert not [o for o in session.identity_map.values() if isinstance(o, UnitCompletion)]
+
+
+def test_a_students_kept_cards_follow_every_change_of_their_records(
+    db, app, session, training, log, verified, monkeypatch
+):
+    """One student's cards are kept per process, keyed by their records and certificates: each
+    change shows on the next visit, whether made by the services or by a plain UPDATE, and a
+    visit with nothing changed draws nothing again."""
+    from sqlalchemy import text
+
+    from eduplatform.training import home as student_home
+    from eduplatform.training import service
+    from eduplatform.training.models import Certificate
+
+    drawn = []
+    draw = student_home.student_progress
+    monkeypatch.setattr(
+        student_home, "student_progress", lambda *a, **k: drawn.append(1) or draw(*a, **k)
+    )
+    client = app.test_client()
+    assert (
+        client.post(
+            "/login", data={"login": training.student.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
+    def page():
+        response = client.get("/?lang=en")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    assert "I did this" in _row(page(), "EV-101-U1")
+    page()
+    assert len(drawn) == 1  # the second visit: the kept cards
+    completion = log("EV-101-U1")
+    assert "state-submitted" in _row(page(), "EV-101-U1")
+    with app.test_request_context("/?lang=en"):
+        service.reject_completion(
+            session, actor=training.teacher, completion=completion, feedback="Gloves missing."
+        )
+    assert "Gloves missing." in _row(page(), "EV-101-U1")
+    # A change no service made (a correction in the database): the next visit shows it too.
+    db.execute(
+        text("UPDATE unit_completion SET feedback = 'Wear class 0 gloves.' WHERE id = :id"),
+        {"id": completion.id},
+    )
+    db.commit()
+    row = _row(page(), "EV-101-U1")
+    assert "Wear class 0 gloves." in row and "Gloves missing." not in row
+    verified("EV-101-U1", "EV-101-U2")
+    shown = page()
+    assert "Your certificate" in shown and "2 of 2 units verified" in shown
+    certificate = db.exec(select(Certificate)).one()
+    with app.test_request_context("/?lang=en"):
+        service.revoke_certificate(
+            session, actor=training.office, certificate=session.get(Certificate, certificate.id),
+            reason="Issued in error.",
+        )  # fmt: skip
+    assert "Your certificate" not in page()
+    drawn.clear()
+    page()
+    assert drawn == []
+    # Another student of the class never gets these cards.
+    other = app.test_client()
+    assert (
+        other.post(
+            "/login", data={"login": training.classmate.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    theirs = other.get("/?lang=en").get_data(as_text=True)
+    assert "Wear class 0 gloves." not in theirs and "2 of 2 units verified" not in theirs
+    assert drawn == [1]
