@@ -41,9 +41,12 @@ ROWS_PER_VERSION = 2048
 # entry forgets its rows and cards and keeps the ones pages ask for from then on.
 KEPT_CHARACTERS = 16 * 2**20
 MACROS = "training/_macros.html"
-# Students whose list of cards a process keeps: a list holds the version entries' cards (shared)
-# and its own cards with feedback (about 1 to 3 KB each), a few KB in all.
-STUDENT_HOMES = 1024
+# Students whose list of cards a process keeps (the most recent): a list holds references to
+# the version entries' shared cards and its own cards with feedback, which are whole cards of
+# 2-4 KB each: about 11 KB a student in the load test's database, where every verification has
+# feedback (850 students: 9.5 MB more in a worker). 256 of them hold the classes at work in a
+# workshop at one time for at most about 3 MB.
+STUDENT_HOMES = 256
 # A record's feedback is shown in these states (student-specific: such a row is never kept).
 FEEDBACK_STATES = (UnitState.VERIFIED, UnitState.REJECTED, UnitState.LOCKED)
 

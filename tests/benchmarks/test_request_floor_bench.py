@@ -8,7 +8,9 @@ shared machine hits every side alike: read the ratios, not the rates.
 import statistics
 import time
 
+from eduplatform.dashboard.cache import RenderCache
 from eduplatform.db import get_engine
+from eduplatform.training.home import STUDENT_HOMES
 from tests.benchmarks import harness
 from tests.benchmarks.test_dashboard_bench import _app, _figure
 
@@ -51,9 +53,11 @@ def test_the_cheapest_signed_in_request_against_a_bare_flask_app(backend, databa
         )
 
 
-def _mean_ms(client, path, count):
+def _mean_ms(client, path, count, forget=None):
     started = time.perf_counter()
     for _ in range(count):
+        if forget is not None:
+            forget()
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
     return (time.perf_counter() - started) / count * 1000
@@ -70,19 +74,23 @@ def test_student_home_and_profile_in_process(backend, databases, results):
     url, _meta = databases[10]
     app = _app(url)
     student, teacher = _signed_in(app, harness.STUDENT), _signed_in(app, harness.TEACHER)
+    homes = app.extensions.setdefault("training.student_homes", RenderCache(STUDENT_HOMES))
     pages = {
         "student home": (student, "/"),
+        # The same page on the first visit after the student's records changed: the process
+        # draws their cards again (training.home.student_cards), as on a miss.
+        "student home, cards drawn again": (student, "/", homes.clear),
         "profile": (student, "/profile"),
         "the app's /healthz/live": (student, "/healthz/live"),
         # Not a target of issue 21: the page that slowed first in the load test, for reference.
         "teacher's verification queue": (teacher, "/training/verification"),
     }
     samples = {name: [] for name in pages}
-    for client, path in pages.values():
-        _mean_ms(client, path, 5)  # warm-up: templates compiled, caches filled
+    for client, path, *forget in pages.values():
+        _mean_ms(client, path, 5, *forget)  # warm-up: templates compiled, caches filled
     for _round in range(ROUNDS):
-        for name, (client, path) in pages.items():
-            samples[name].append(_mean_ms(client, path, 30))
+        for name, (client, path, *forget) in pages.items():
+            samples[name].append(_mean_ms(client, path, 30, *forget))
     # /healthz/live with the student's cookie pays what every signed-in page pays (the session
     # and its user, the hooks) and renders nothing: pages are also given as multiples of it,
     # which a loaded machine moves less than the milliseconds.
@@ -90,7 +98,7 @@ def test_student_home_and_profile_in_process(backend, databases, results):
     for name in pages:
         value = statistics.median(samples[name])
         met = ""
-        if name in ("student home", "profile"):
+        if name in ("student home", "student home, cards drawn again", "profile"):
             met = " (met)" if value <= PAGE_TARGET_MS else f" (NOT met; target {PAGE_TARGET_MS})"
         if name != "the app's /healthz/live":
             met += f", x{value / floor:.1f} of /healthz/live"
