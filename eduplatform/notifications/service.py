@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, update
+from sqlalchemy import bindparam, event, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, func, select
@@ -300,9 +300,16 @@ def mark_all_read(session, *, user):
     return result.rowcount
 
 
+# Built once: the profile page asks on every visit (a column, not an object to track).
+EMAIL_SETTING = select(NotificationSetting.email).where(
+    NotificationSetting.user_id == bindparam("user_id")
+)
+
+
 def email_enabled(session, user):
-    setting = session.get(NotificationSetting, user.id)
-    return setting is None or setting.email
+    """Whether the person gets copies by email: yes unless they turned them off."""
+    setting = session.execute(EMAIL_SETTING, {"user_id": user.id}).scalar()
+    return setting is None or bool(setting)
 
 
 def set_email(session, *, user, enabled):
