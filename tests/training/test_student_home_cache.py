@@ -373,3 +373,20 @@ def test_a_students_kept_cards_follow_every_change_of_their_records(
     theirs = other.get("/?lang=en").get_data(as_text=True)
     assert "Wear class 0 gloves." not in theirs and "2 of 2 units verified" not in theirs
     assert drawn == [1]
+
+
+def test_an_open_module_asked_by_the_address_is_kept_only_when_it_is_the_classs(app, training):
+    client = app.test_client()
+    assert (
+        client.post(
+            "/login", data={"login": training.student.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    opened = client.get(f"/?lang=en&open={training.battery.code}").get_data(as_text=True)
+    assert re.search(rf'id="module-{training.battery.id}"\s+open', opened)
+    for junk in ("x" * 2000, "EV-999", "<script>"):
+        assert client.get("/", query_string={"lang": "en", "open": junk}).status_code == 200
+    with app.app_context():
+        keys = list(app.extensions["training.student_homes"].entries)
+    assert sorted(key[4] for key in keys) == ["", training.battery.code]
