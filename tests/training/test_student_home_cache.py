@@ -16,15 +16,20 @@ from tests.conftest import PASSWORD
 from tests.sql import recorded
 
 
+def signed_in(app, user):
+    """A client of the user's own, signed in."""
+    client = app.test_client()
+    response = client.post("/login", data={"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
 @pytest.fixture
 def home(app):
     """home(user, lang): the user's home page as text, from a client of their own."""
 
     def get(user, lang="en"):
-        client = app.test_client()
-        response = client.post("/login", data={"login": user.email, "password": PASSWORD})
-        assert response.status_code == 302
-        response = client.get(f"/?lang={lang}")
+        response = signed_in(app, user).get(f"/?lang={lang}")
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
@@ -318,13 +323,7 @@ def test_a_students_kept_cards_follow_every_change_of_their_records(
     monkeypatch.setattr(
         student_home, "student_progress", lambda *a, **k: drawn.append(1) or draw(*a, **k)
     )
-    client = app.test_client()
-    assert (
-        client.post(
-            "/login", data={"login": training.student.email, "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    client = signed_in(app, training.student)
 
     def page():
         response = client.get("/?lang=en")
@@ -363,26 +362,14 @@ def test_a_students_kept_cards_follow_every_change_of_their_records(
     page()
     assert drawn == []
     # Another student of the class never gets these cards.
-    other = app.test_client()
-    assert (
-        other.post(
-            "/login", data={"login": training.classmate.email, "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    other = signed_in(app, training.classmate)
     theirs = other.get("/?lang=en").get_data(as_text=True)
     assert "Wear class 0 gloves." not in theirs and "2 of 2 units verified" not in theirs
     assert drawn == [1]
 
 
 def test_an_open_module_asked_by_the_address_is_kept_only_when_it_is_the_classs(app, training):
-    client = app.test_client()
-    assert (
-        client.post(
-            "/login", data={"login": training.student.email, "password": PASSWORD}
-        ).status_code
-        == 302
-    )
+    client = signed_in(app, training.student)
     opened = client.get(f"/?lang=en&open={training.battery.code}").get_data(as_text=True)
     assert re.search(rf'id="module-{training.battery.id}"\s+open', opened)
     for junk in ("x" * 2000, "EV-999", "<script>"):
