@@ -8,8 +8,6 @@ documentHash with Ed25519, and embed the proof with its `proofValue` as base58bt
 import copy
 import hashlib
 
-from cryptography.exceptions import InvalidSignature
-
 from eduplatform.credentials.jsonld import canonize
 from eduplatform.credentials.keys import base58btc, from_base58btc
 
@@ -43,6 +41,8 @@ def add_proof(document, *, private_key, verification_method, created):
 
 def verify_proof(document, *, public_key):
     """True when the document's eddsa-rdfc-2022 proof checks with `public_key`."""
+    from cryptography.exceptions import InvalidSignature
+
     proofs = document.get("proof") or []
     proofs = proofs if isinstance(proofs, list) else [proofs]
     if len(proofs) != 1:

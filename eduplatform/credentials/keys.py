@@ -5,6 +5,9 @@ EDUPLATFORM_SIGNING_KEY_DIR (default instance/signing_keys) holds PKCS#8 PEM fil
 Integrity proofs), NNNN the key generation. The newest generation signs; every older one stays
 published (JWK Set, DID document), so a credential signed before a rotation still verifies.
 Every app process and host must share the directory; `key_files()` lists what a backup takes.
+
+`cryptography` (and PyJWT, in vcjwt) is imported by the functions that use it: a worker that
+never signs or checks a credential (most requests are pages) does not hold its 9 MB.
 """
 
 import base64
@@ -17,8 +20,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from flask import current_app
 
 KINDS = ("rsa", "ed25519")
@@ -64,6 +65,8 @@ def _generations(app=None):
 
 
 def _new_private_key(kind):
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
     if kind == "rsa":
         return rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
     return ed25519.Ed25519PrivateKey.generate()
@@ -71,6 +74,8 @@ def _new_private_key(kind):
 
 def _write_key(path, kind):
     """Write a new key to `path` unless it exists; the first writer wins a race between hosts."""
+    from cryptography.hazmat.primitives import serialization
+
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = _new_private_key(kind).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -109,6 +114,8 @@ def rotate(app=None):
 
 def all_keys(kind, app=None):
     """Every key of `kind` ("rsa" or "ed25519"), newest first."""
+    from cryptography.hazmat.primitives import serialization
+
     ensure_keys(app)
     found = []
     for path in key_files(app):
@@ -130,6 +137,9 @@ def b64url(data):
 
 def public_jwk(public_key):
     """The public key as a JWK (members of RFC 7638 only; never a private member)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if isinstance(public_key, rsa.RSAPublicKey):
         numbers = public_key.public_numbers()
         return {
@@ -167,5 +177,7 @@ def from_base58btc(text):
 
 def multikey(public_key):
     """An Ed25519 public key as a Multikey `publicKeyMultibase` (z6Mk...)."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "z" + base58btc(ED25519_MULTICODEC + raw)

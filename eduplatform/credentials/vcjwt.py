@@ -3,8 +3,6 @@ as the payload with iss, jti, nbf, sub (and exp when the credential has validUnt
 
 from datetime import datetime
 
-import jwt
-
 from eduplatform.urls import public_url
 
 ALGORITHM = "RS256"
@@ -21,6 +19,8 @@ def _seconds(value):
 
 def sign(credential, key):
     """The compact JWS of `credential` signed with the RSA `key` (a keys.SigningKey)."""
+    import jwt  # see keys.py: loaded by the first worker request that signs
+
     claims = dict(credential)
     issuer = credential["issuer"]
     claims["iss"] = issuer["id"] if isinstance(issuer, dict) else issuer

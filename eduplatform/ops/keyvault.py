@@ -11,10 +11,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from eduplatform.errors import Invalid
 
 SCHEME = "scrypt+aes-256-gcm"
@@ -37,6 +33,9 @@ def read_key_files(paths):
 
 
 def _derive(passphrase, salt, cost):
+    # cryptography is loaded by the backup commands, not by every worker (see credentials.keys).
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, **cost).derive(passphrase.encode())
 
 
@@ -58,6 +57,8 @@ def _unpack(blob):
 
 def seal(key_files, passphrase):
     """(header, ciphertext): the header goes into the manifest, the ciphertext into a member."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(16), os.urandom(12)
     sealed = AESGCM(_derive(passphrase, salt, COST)).encrypt(nonce, _pack(key_files), AAD)
     header = {"scheme": SCHEME, "salt": salt.hex(), "nonce": nonce.hex(), **COST}
@@ -66,6 +67,9 @@ def seal(key_files, passphrase):
 
 def open_sealed(header, sealed, passphrase):
     """The key files of a sealed blob; Invalid for a wrong passphrase or a damaged blob."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         cost = {name: int(header[name]) for name in ("n", "r", "p")}
         salt, nonce = bytes.fromhex(header["salt"]), bytes.fromhex(header["nonce"])

@@ -229,9 +229,8 @@ def test_whole_module_cards_are_each_students_own_and_open_as_asked(
         assert _card(mine, "EV-101").startswith('<details class="card module" id="module-')
         assert " open>" in _card(mine, "EV-101")[:80] and " open>" in _card(theirs, "EV-101")[:80]
         assert " open>" not in _card(theirs, "EV-102")[:80]
-        client = app.test_client()
-        client.post("/login", data={"login": training.classmate.email, "password": PASSWORD})
-        asked = client.get("/?lang=en&open=EV-102").get_data(as_text=True)
+        classmate = signed_in(app, training.classmate)
+        asked = classmate.get("/?lang=en&open=EV-102").get_data(as_text=True)
         assert " open>" in _card(asked, "EV-102")[:80]
     assert "Module complete." not in mine
 
