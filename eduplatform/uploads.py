@@ -186,6 +186,42 @@ def picture_only(probe, data):
     return data if len(kept) == len(segments) + 2 else b"".join(kept)
 
 
+# Horizontal bands an image is shrunk in (see _shrunk).
+SHRINK_BANDS = 8
+
+
+def _shrunk(image):
+    """`image` at its stored size (the same image when it is small enough already).
+
+    Resized band by band into the result: Pillow resizes in two passes, through an image as
+    wide as the result and as tall as the original, and a whole photo's (1600 x 1512 from a
+    12-megapixel JPEG decoded at half scale, 4 bytes a pixel) cost 9.7 MB more at the peak, on
+    top of the 12 MB decoded photo and the 7.7 MB result; a band's costs an eighth. Each band
+    is resampled from the original's pixels beyond its own edges too (Pillow's `box` maps the
+    band, its filter reads around it), so the bands join without a seam: the result differs
+    from one resize by at most 2 levels of 255 (rounding), for 7% more CPU.
+    """
+    image.load()
+    if max(image.size) <= MAX_IMAGE_SIDE:
+        return image
+    # Rounded to the nearest pixel, as thumbnail() did (stored_size() rounds up, for draft()).
+    ratio = MAX_IMAGE_SIDE / max(image.size)
+    width, height = (max(1, round(side * ratio)) for side in image.size)
+    shrunk = Image.new(image.mode, (width, height))
+    if image.mode == "P":
+        shrunk.putpalette(image.getpalette())
+    scale = image.height / height
+    for band in range(SHRINK_BANDS):
+        top, bottom = height * band // SHRINK_BANDS, height * (band + 1) // SHRINK_BANDS
+        if bottom > top:
+            box = (0, top * scale, image.width, bottom * scale)
+            part = image.resize((width, bottom - top), Image.Resampling.BICUBIC, box=box)
+            shrunk.paste(part, (0, top))
+    # The orientation is read from the original's EXIF (exif_transpose, after this).
+    shrunk.info.update(image.info)
+    return shrunk
+
+
 def _in_mode(image, mode):
     return image if image.mode == mode else image.convert(mode)
 
@@ -214,9 +250,9 @@ def clean_image(data, field="photo"):
             # A JPEG decodes at 1/2, 1/4 or 1/8 scale straight away when that is still at least
             # the stored size: a 12-megapixel photo then costs a quarter of the memory and time.
             image.draft("RGB", stored_size(image.size))
-            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            image = _shrunk(image)
             # Keep the orientation (EXIF is not written back). In place, and no conversion to
-            # the mode the image already has: each copy of a 1600 px photo is 6 MB to write.
+            # the mode the image already has: each copy of a 1600 px photo is 8 MB to write.
             ImageOps.exif_transpose(image, in_place=True)
             out = io.BytesIO()
             if kind == "PNG":

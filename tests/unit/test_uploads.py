@@ -155,3 +155,31 @@ def test_a_heavy_or_large_jpeg_is_encoded_again():
     heavy = heavy.getvalue()
     assert len(heavy) > PLAIN_BYTES_PER_PIXEL * 800 * 600
     assert clean_image(heavy)[0] != heavy
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_a_photo_is_shrunk_in_bands_without_a_seam(mode):
+    """Band by band (a fraction of the memory): the same picture as one resize, to rounding."""
+    from PIL import ImageChops
+
+    from eduplatform.uploads import _shrunk
+
+    size = (3100, 2000)
+    noise = Image.effect_noise(size, 60).convert("L")
+    gradient = Image.linear_gradient("L").resize(size)
+    bands = [noise, gradient, ImageChops.multiply(noise, gradient), noise][: len(mode)]
+    photo = Image.merge(mode, bands)
+    shrunk = _shrunk(photo)
+    assert shrunk.size == (1600, 1032)  # the aspect kept, to the nearest pixel
+    assert shrunk.mode == mode
+    whole = photo.resize(shrunk.size, Image.Resampling.BICUBIC)
+    extrema = ImageChops.difference(shrunk, whole).getextrema()
+    extrema = [extrema] if mode == "L" else extrema  # one band: (low, high) itself
+    assert max(high for _low, high in extrema) <= 2
+
+
+def test_a_photo_already_small_enough_is_not_resampled():
+    from eduplatform.uploads import _shrunk
+
+    photo = Image.new("RGB", (1600, 900), (10, 20, 30))
+    assert _shrunk(photo) is photo
