@@ -7,7 +7,7 @@ published (JWK Set, DID document), so a credential signed before a rotation stil
 Every app process and host must share the directory; `key_files()` lists what a backup takes.
 
 `cryptography` (and PyJWT, in vcjwt) is imported by the functions that use it: a worker that
-never signs or checks a credential (most requests are pages) does not hold its 9 MB.
+never signs or checks a credential (most requests are pages) does not hold their 6 MB.
 """
 
 import base64
