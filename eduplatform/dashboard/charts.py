@@ -8,7 +8,10 @@ import math
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
+# Drawn 350 units wide: a phone's labels are 9.5-10.4 px on 360-390 px screens (8.3-9.1 px
+# when it was 400), and twelve months' names and five-digit values still fit apart in every
+# language; app.css caps a chart at 30rem on wider screens (labels 15 px, 19-23 px before).
+WIDTH = 350
 FONT = 11
 SMALLEST_FONT = 8  # a value label that would need less is shortened, then left out
 
@@ -113,7 +116,9 @@ def columns(chart_id, title, labels, values, fmt, css="bar"):
         if shown:
             parts.append(_text(x + slot / 2, y - 3, shown, css="value", size=size))
         for line, text in enumerate(part for part in label if part):
-            (shown, size), *_rest = _axis_lines(text, slot * 0.95)
+            # A year (under each January) has room from its neighbours, within the chart.
+            room = slot * 0.95 if line == 0 else min(slot * 1.9, 2 * (WIDTH - x - slot / 2))
+            (shown, size), *_rest = _axis_lines(text, room)
             y = height - bottom + 14 + 14 * line
             parts.append(_text(x + slot / 2, y, shown, css="axis", size=size))
     return _svg(chart_id, title, height, "".join(parts))
@@ -173,5 +178,5 @@ def stacked(chart_id, title, labels, series, fmt, legend=()):
     for index, (css, name) in enumerate(legend):
         x, y = (index % 2) * WIDTH / 2, top + plot_h + 44 + 18 * (index // 2)
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="10" height="10" class="{css}"/>')
-        parts.append(_text(x + 14, y + 9, _clip(name, 30), anchor="start"))
+        parts.append(_text(x + 14, y + 9, _clip(name, 23), anchor="start"))
     return _svg(chart_id, title, height, "".join(parts))

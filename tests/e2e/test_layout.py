@@ -54,6 +54,35 @@ def test_the_chinese_dashboard_on_a_phone_has_readable_charts_and_tables(
         assert "12月 20" not in page.locator("main").inner_text()  # Chinese puts the year first
 
 
+# The size on screen of each chart's full-size labels (the axis's figures), in CSS pixels.
+LABEL_PIXELS = """() => [...document.querySelectorAll("svg.chart-svg")].flatMap(svg => {
+  const label = svg.querySelector("text.axis");
+  if (!label) return [];
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return parseFloat(label.getAttribute("font-size")) * scale;
+})"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_chart_labels_are_readable_on_a_phone_and_not_outsized_on_a_desktop(
+    world,  # noqa: F811 - the fixture imported above
+    page,
+    live_server,
+    sign_in,  # noqa: F811
+    viewport,
+):
+    """On a 360 px phone the charts' labels were drawn at 8.3 px, on a desktop at 19 px (beside
+    16 px headings): now at 9.5 px (10.4 px on a 390 px phone) and 15 px."""
+    sign_in(world.office)
+    page.goto(f"{live_server}/dashboard/")
+    sizes = page.evaluate(LABEL_PIXELS)
+    assert len(sizes) >= 3
+    if viewport == PHONE:
+        assert min(sizes) >= 9
+    else:
+        assert max(sizes) <= 16
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_navigation_is_in_sight_on_a_desktop_and_behind_menu_on_a_phone(
     world,  # noqa: F811 - the fixture imported above

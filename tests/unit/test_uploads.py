@@ -5,12 +5,13 @@ completely and stored as it came (issue 21 item 3)."""
 import io
 
 import pytest
-from PIL import Image, JpegImagePlugin
+from PIL import Image, ImageChops, JpegImagePlugin
 
 from eduplatform.errors import Invalid
 from eduplatform.uploads import (
     MAX_IMAGE_SIDE,
     PLAIN_BYTES_PER_PIXEL,
+    _shrunk,
     clean_image,
     picture_only,
     stored_size,
@@ -160,10 +161,6 @@ def test_a_heavy_or_large_jpeg_is_encoded_again():
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
 def test_a_photo_is_shrunk_in_bands_without_a_seam(mode):
     """Band by band (a fraction of the memory): the same picture as one resize, to rounding."""
-    from PIL import ImageChops
-
-    from eduplatform.uploads import _shrunk
-
     size = (3100, 2000)
     noise = Image.effect_noise(size, 60).convert("L")
     gradient = Image.linear_gradient("L").resize(size)
@@ -179,7 +176,5 @@ def test_a_photo_is_shrunk_in_bands_without_a_seam(mode):
 
 
 def test_a_photo_already_small_enough_is_not_resampled():
-    from eduplatform.uploads import _shrunk
-
     photo = Image.new("RGB", (1600, 900), (10, 20, 30))
     assert _shrunk(photo) is photo
