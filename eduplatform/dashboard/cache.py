@@ -12,6 +12,15 @@ from threading import Lock
 class RenderCache:
     def __init__(self, size=64):
         self.size, self.entries, self.lock = size, OrderedDict(), Lock()
+        self.generation = None
+
+    def only(self, generation):
+        """Forget every entry when `generation` is not the one they were kept for: keys of an
+        older data version are never asked for again, and would only hold memory."""
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+                self.generation = generation
 
     def get(self, key):
         with self.lock:

@@ -112,11 +112,16 @@ def _page(school_id=None, refused=None):
     from eduplatform.notifications.views import unread_count  # the header's bell
 
     whole_key = (key, session.get("sid"), request.full_path, unread_count())
+    # Only the current data version's pages are kept: every unit logged or reviewed moves it,
+    # and a school day's would otherwise fill both caches with pages no one asks for again
+    # (17 MB of a worker's memory in the load test, now a few pages).
     whole_pages = _cache("eduplatform.dashboard.whole_pages", size=256)
+    contents = _cache("eduplatform.dashboard.pages", size=64)
+    whole_pages.only(key[:2])
+    contents.only(key[:2])
     keep = "_flashes" not in session
     page = whole_pages.get(whole_key) if keep else None
     if page is None:
-        contents = _cache("eduplatform.dashboard.pages", size=64)
         rendered = contents.get(key)
         if rendered is None:
             rendered = _content(db, scope, filters, None, school_id is not None)

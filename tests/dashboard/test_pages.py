@@ -118,6 +118,24 @@ def test_the_page_follows_a_verification_at_once(client, login, scenario, work):
     assert ">6<" in verified_total()
 
 
+def test_a_worker_keeps_only_the_current_data_versions_pages(app, client, login, scenario, work):
+    """Every unit logged or reviewed moves the data version: pages kept for an older one are
+    never asked for again, so they are dropped, not held until the caches are full."""
+    login(scenario.office)
+    for query in ("?lang=en", "?lang=zh", "?lang=id"):
+        assert client.get(f"/dashboard/{query}").status_code == 200
+    pages = app.extensions["eduplatform.dashboard.pages"]
+    whole = app.extensions["eduplatform.dashboard.whole_pages"]
+    assert len(pages.entries) == 3 and len(whole.entries) == 3
+    versions = {key[0] for key in pages.entries}
+    assert len(versions) == 1
+
+    work.verify(scenario.other_student, "EV-102-U2")
+    assert client.get("/dashboard/?lang=en").status_code == 200
+    assert len(pages.entries) == 1 and len(whole.entries) == 1
+    assert {key[0] for key in pages.entries} != versions
+
+
 def test_this_months_figure_starts_again_on_the_first_of_the_next_month(
     client, login, scenario, monkeypatch
 ):

@@ -283,6 +283,26 @@ def test_certificates_are_read_once_a_module_is_complete(app, home, training, ve
     assert "Module complete." in _card(page, "EV-101") and "Your certificate" in page
 
 
+def test_kept_cards_in_indonesian_and_english_are_one_byte_a_character(
+    app, home, training, verified
+):
+    """A worker keeps thousands of rows and cards: one character past Latin-1 (a "✓") makes
+    Python store a whole card at 2 bytes a character, so the templates write such signs as
+    references (&#10003;)."""
+    verified("EV-101-U1")
+    verified("EV-101-U2")  # a certificate: the card says the module is complete
+    assert "Module complete." in home(training.student, "en")
+    home(training.student, "id")
+    kept = [
+        markup
+        for view in app.extensions["training.home_versions"].entries.values()
+        for markup in [view.title, *view.heads.values(), *view.rows.values()]
+    ]
+    assert any("&#10003;" in markup for markup in kept)
+    wide = {char for markup in kept for char in markup if ord(char) > 0xFF}
+    assert wide == set()
+
+
 def test_a_students_records_are_read_as_rows_the_session_does_not_track(
     app, session, training, verified, log
 ):
