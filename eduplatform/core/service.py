@@ -1,5 +1,6 @@
 """Figures for each role's home page, and the schema check behind /healthz."""
 
+import ast
 from functools import cache
 
 from sqlalchemy import text
@@ -34,12 +35,28 @@ def schema_behind(revisions):
 
 @cache
 def _migration_graph():
-    from alembic.script import ScriptDirectory
+    """(every revision, the heads) of the migration scripts, from each script's `revision` and
+    `down_revision` assignments. Alembic's ScriptDirectory gives the same two sets, but it
+    would load Alembic, Mako, Pygments and every script into the worker that answers /healthz
+    (9 MB and 119 modules kept for the process's life, 120 ms) for them."""
+    from eduplatform.cli import PROJECT_ROOT
 
-    from eduplatform.cli import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config())
-    return {r.revision for r in script.walk_revisions()}, set(script.get_heads())
+    known, parents = set(), set()
+    for path in sorted((PROJECT_ROOT / "migrations" / "versions").glob("*.py")):
+        assigned = {}
+        for node in ast.parse(path.read_bytes(), filename=str(path)).body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name):
+                        assigned[target.id] = node.value
+        if "revision" not in assigned:
+            continue
+        known.add(ast.literal_eval(assigned["revision"]))
+        down = ast.literal_eval(assigned.get("down_revision", ast.Constant(None)))
+        parents.update([down] if isinstance(down, str) else down or ())
+    if not known:
+        raise LookupError("no migration scripts")
+    return known, known - parents
 
 
 def people_counts(session):
