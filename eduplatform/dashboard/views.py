@@ -117,8 +117,9 @@ def _page(school_id=None, refused=None):
     # (17 MB of a worker's memory in the load test, now a few pages).
     whole_pages = _cache("eduplatform.dashboard.whole_pages", size=256)
     contents = _cache("eduplatform.dashboard.pages", size=64)
-    whole_pages.only(key[:2])
-    contents.only(key[:2])
+    generation = key[:2]  # the data version and the day
+    whole_pages.only(generation)
+    contents.only(generation)
     keep = "_flashes" not in session
     page = whole_pages.get(whole_key) if keep else None
     if page is None:

@@ -1,15 +1,29 @@
-"""What a worker loads before its first request: not the libraries only a few requests use.
+"""What a worker loads: not the libraries only a few requests use, nor tools of the command line.
 
 cryptography and PyJWT sign and check credentials and seal backups' keys; a worker serving
 pages never needs them, and holding them cost each worker about 6 MB (issue 21's worker memory
 target). They are loaded by the first request that signs, as the credential tests exercise.
+Alembic (with Mako and Pygments) migrates the database; readiness only reads the scripts.
 """
 
 import json
 import subprocess
 import sys
 
+from alembic import command
+
+from eduplatform.cli import alembic_config
+from eduplatform.db import make_engine, migration_connection
+
 SIGNING_LIBRARIES = ("cryptography", "jwt")
+
+
+def _fresh_process(script):
+    """What `script`, run in a new interpreter, printed last (as JSON)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_creating_the_app_loads_no_signing_library(tmp_path):
@@ -24,10 +38,7 @@ app.test_client().get("/login")
 loaded = [name for name in sys.modules if name.split(".")[0] in {SIGNING_LIBRARIES!r}]
 print(json.dumps(sorted(loaded)))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert _fresh_process(script) == []
 
 
 def test_signing_loads_them_when_it_is_needed(tmp_path):
@@ -50,7 +61,23 @@ with app.test_request_context():
     )
 print(json.dumps([token.count("."), "jwt" in sys.modules]))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [2, True]
+    assert _fresh_process(script) == [2, True]
+
+
+def test_readiness_loads_neither_alembic_nor_its_templates(tmp_path):
+    """A worker that answers /healthz keeps what it loaded: Alembic, Mako and Pygments would be
+    9 MB of it."""
+    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
+    engine = make_engine(url)
+    with migration_connection(engine) as connection:
+        command.upgrade(alembic_config(connection), "heads")
+    engine.dispose()
+    script = f"""
+import json, sys
+from eduplatform import create_app
+app = create_app({{"DATABASE_URL": "{url}", "RATELIMIT_STORAGE_URL": "memory://"}})
+status = app.test_client().get("/healthz").status_code
+loaded = sorted({{name.split(".")[0] for name in sys.modules}} & {{"alembic", "mako", "pygments"}})
+print(json.dumps([status, loaded]))
+"""
+    assert _fresh_process(script) == [200, []]
