@@ -29,8 +29,10 @@ from eduplatform.people.models import (
 from eduplatform.training.models import CompletionStatus, UnitCompletion
 from eduplatform.training.programme import class_programme
 from eduplatform.training.progress import (
+    CERTIFICATE_CODES,
     LockReason,
     UnitState,
+    certificate_codes,
     cohort_modules,
     following,
     unit_standing,
@@ -107,8 +109,8 @@ def _open_record_conflict(progress):
 
 
 # Built once (building a statement costs about as much as running it): the student's active
-# class, with its enrollment (student_cohort: logging a unit, the API) or with its school
-# (student_class: the student's home, which shows both).
+# class, with its enrollment (student_cohort: logging a unit, the API) or with its school and
+# the student's valid certificates (student_home_class: the student's home, which shows them).
 ACTIVE_ENROLLMENT = (
     Enrollment.student_id == bindparam("student_id"),
     Enrollment.status == EnrollmentStatus.ACTIVE,
@@ -118,8 +120,8 @@ STUDENT_COHORT = (
     .join(Cohort, col(Cohort.id) == Enrollment.cohort_id)
     .where(*ACTIVE_ENROLLMENT)
 )
-STUDENT_CLASS = (
-    select(Cohort, Organization, GENERATION)
+STUDENT_HOME = (
+    select(Cohort, Organization, GENERATION, CERTIFICATE_CODES)
     .join(Enrollment, col(Enrollment.cohort_id) == Cohort.id)
     .join(Organization, col(Organization.id) == Cohort.school_id)
     .where(*ACTIVE_ENROLLMENT)
@@ -136,30 +138,26 @@ def student_cohort(session, student):
     return _active_class_row(session, STUDENT_COHORT, student)
 
 
-def _with_programme(session, statement, student, cohort_at):
-    """The row of the student's active class (two entities, the class at `cohort_at`) and the
-    modules the class follows, as training.programme keeps them for the curriculum's token read
-    in the same statement; (None, None, None) without a class."""
-    row = session.exec(statement, params={"student_id": student.id}).first()
+def student_cohort_programme(session, student):
+    """(enrollment, cohort, the modules it follows) of the student's active class, the modules as
+    training.programme keeps them for the curriculum's token read in the same statement;
+    (None, None, None) without a class."""
+    row = session.exec(STUDENT_COHORT, params={"student_id": student.id}).first()
     if row is None:
         return None, None, None
-    first, second, token = row
-    return first, second, class_programme(session, (first, second)[cohort_at], token)
+    enrollment, cohort, token = row
+    return enrollment, cohort, class_programme(session, cohort, token)
 
 
-def student_cohort_programme(session, student):
-    """(enrollment, cohort, the modules it follows) of the student's active class."""
-    return _with_programme(session, STUDENT_COHORT, student, cohort_at=1)
-
-
-def student_class(session, student):
-    """(cohort, its school) of the student's active class, or (None, None)."""
-    return _active_class_row(session, STUDENT_CLASS, student)
-
-
-def student_class_programme(session, student):
-    """(cohort, its school, the modules it follows) of the student's active class."""
-    return _with_programme(session, STUDENT_CLASS, student, cohort_at=0)
+def student_home_class(session, student):
+    """(cohort, its school, the modules it follows, {version id: CertificateCode} of the
+    student's valid certificates) of the student's active class, in one statement;
+    (None, None, None, {}) without a class."""
+    row = session.exec(STUDENT_HOME, params={"student_id": student.id}).first()
+    if row is None:
+        return None, None, None, {}
+    cohort, school, token, codes = row
+    return cohort, school, class_programme(session, cohort, token), certificate_codes(codes)
 
 
 def unit_in_cohort(session, cohort, unit):

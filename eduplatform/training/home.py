@@ -228,11 +228,18 @@ def _home_key(student_id, cohort, inputs, asked_open):
     )
 
 
-def student_cards(session, *, student_id, cohort, programme, asked_open=""):
+def student_cards(session, *, student_id, cohort, programme, certificates, asked_open=""):
     """The student home's module cards (module_cards()) of a student of `cohort`: the records'
-    statement every time (and the certificates' when a version may be complete), the cards
-    drawn only when what they show has changed since this process last drew them."""
-    inputs = student_inputs(session, student_id=student_id, cohort=cohort, programme=programme)
+    statement every time (the class, its programme and the valid `certificates` were read with
+    the class), the cards drawn only when what they show has changed since this process last
+    drew them."""
+    inputs = student_inputs(
+        session,
+        student_id=student_id,
+        cohort=cohort,
+        programme=programme,
+        certificates=certificates,
+    )
     # Only a module of the class can be asked open: any other text draws what "" draws, and
     # is not kept under a key of its own (an address's ?open= is anyone's to write).
     if not any(asked_open in (str(module.id), module.code) for module, _v in inputs.modules):

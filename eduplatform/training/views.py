@@ -49,7 +49,7 @@ def unit_label_filter(unit):
 def student_home():
     """The student's home: modules of their class in the versions it follows, unit by unit."""
     db = get_session()
-    cohort, school, programme = service.student_class_programme(db, current_user)
+    cohort, school, programme, certificates = service.student_home_class(db, current_user)
     organization = school  # the student's school, read with the class
     if organization is None or organization.id != current_user.organization_id:
         organization = (
@@ -64,6 +64,7 @@ def student_home():
             student_id=current_user.id,
             cohort=cohort,
             programme=programme,
+            certificates=certificates,
             asked_open=request.args.get("open", ""),
         )
     return render_template(

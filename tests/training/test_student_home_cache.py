@@ -269,18 +269,32 @@ def test_the_kept_rows_and_cards_stay_within_their_budget_and_pages_stay_right(
     assert sum(student_home._characters(view) for view in cache.entries.values()) == cache.kept
 
 
-def test_certificates_are_read_once_a_module_is_complete(app, home, training, verified):
-    """A certificate needs every unit of its version verified (and a verification is final):
-    until one of the class's versions is complete the home does not look for certificates."""
+def test_certificates_are_read_with_the_class_in_one_statement(app, home, training, verified):
+    """The home reads the student's class, its school, the curriculum's token and the student's
+    valid certificates in one statement, then the records: a complete module's card links its
+    certificate without a statement of its own."""
     verified("EV-101-U1")
-    with recorded(app) as seen:
-        assert "Your certificate" not in home(training.student)
-    assert seen.selects("certificate") == []
+    assert "Your certificate" not in home(training.student)
     verified("EV-101-U2")
     with recorded(app) as seen:
         page = home(training.student)
-    assert len(seen.selects("certificate")) == 1
+    (read_with_the_class,) = seen.selects("certificate")  # no statement of their own
+    assert read_with_the_class.startswith("SELECT cohort.id")
+    assert "AS certificate_codes" in read_with_the_class
     assert "Module complete." in _card(page, "EV-101") and "Your certificate" in page
+    code = page.split("/certificates/")[1].split('"')[0]
+    assert code == training_certificate_code(app, training.student)
+
+
+def training_certificate_code(app, student):
+    from sqlmodel import Session, select
+
+    from eduplatform.db import get_engine
+    from eduplatform.training.models import Certificate
+
+    with app.app_context(), Session(get_engine(app)) as session:
+        (code,) = session.exec(select(Certificate.code).where(Certificate.student_id == student.id))
+    return code
 
 
 def test_kept_cards_in_indonesian_and_english_are_one_byte_a_character(
