@@ -41,6 +41,7 @@ def assessment_page(db, token, link, placement, supervisor, errors=None, status=
     """The assessment form; `errors` ({field: message}) are shown at their questions."""
     done, _levels = assessment.assessment_of(db, placement.id)
     errors = errors or {}
+    units = service.expected_units(db, placement.id)
     return make_response(
         render_template(
             "placements/assessment_page.html",
@@ -49,7 +50,8 @@ def assessment_page(db, token, link, placement, supervisor, errors=None, status=
             student_name=db.get(User, placement.student_id).full_name,
             school=db.get(Organization, placement.school_id),
             company=db.get(Organization, placement.company_id),
-            units=service.expected_units(db, placement.id),
+            units=units,
+            unit_labels=service.unit_labels(db, units),
             attitudes=ATTITUDES,
             attitude_labels=ATTITUDE_LABELS,
             level_labels=LEVEL_LABELS,

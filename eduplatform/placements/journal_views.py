@@ -12,7 +12,6 @@ from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import apply_errors, choices
-from eduplatform.i18n import translated
 from eduplatform.people.models import Organization, Role
 from eduplatform.placements import journal, service
 from eduplatform.placements.blueprint import bp
@@ -34,7 +33,8 @@ def _student_placement(db):
 
 def _unit_choices(db, placement):
     units = service.expected_units(db, placement.id)
-    return units, choices((u.id, f"{u.code} {translated(u.title)}") for u in units)
+    labels = service.unit_labels(db, units)
+    return units, choices((u.id, labels[u.id].full) for u in units)
 
 
 @bp.route("/journal")
@@ -45,7 +45,7 @@ def my_journal():
     if placement is None:
         return render_template("placements/journal.html", placement=None)
     entries = journal.entries_of(db, placement.id)
-    units = {u.id: u for u in service.expected_units(db, placement.id)}
+    units = service.unit_labels(db, service.expected_units(db, placement.id))
     return render_template(
         "placements/journal.html",
         placement=placement,

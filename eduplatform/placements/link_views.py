@@ -18,7 +18,7 @@ from eduplatform.people.models import Organization, User
 from eduplatform.placements import journal, links
 from eduplatform.placements.blueprint import placement_labels
 from eduplatform.placements.models import EntryStatus, JournalEntry, Supervisor
-from eduplatform.placements.service import expected_units
+from eduplatform.placements.service import expected_units, unit_labels
 
 bp = Blueprint("supervisor", __name__, url_prefix="/pkl")
 bp.context_processor(placement_labels)
@@ -72,7 +72,7 @@ def _page(db, token, link, placement, supervisor, error=None, status=200, error_
         weeks.setdefault(_week_start(entry.day), []).append(entry)
     all_entries = pending + decided[:10]
     unit_ids = journal.entry_units(db, [e.id for e in all_entries])
-    units = {u.id: u for u in expected_units(db, placement.id)}
+    units = unit_labels(db, expected_units(db, placement.id))
     student = db.get(User, placement.student_id)
     message = request.args.get("done")
     return render_template(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,7 @@ from eduplatform.exchange.validation import (
     clean_text,
     years_after,
 )
+from eduplatform.i18n import translated
 from eduplatform.people.memberships import school_filter, school_ids
 from eduplatform.people.models import (
     Cohort,
@@ -164,6 +166,30 @@ def class_units(session, cohort):
     versions = [v for version in versions for v in (version, *adapted.get(version.module_id, ()))]
     found = units_by_version(session, [v.id for v in versions])
     return [unit for version in versions for unit in found[version.id]]
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    """How a placement's pages name a unit: `full` (its code and title) and `short` (its code)."""
+
+    full: str
+    short: str
+
+
+def unit_labels(session, units):
+    """{unit id: UnitLabel} of `units`. A unit of a school's adaptation has the same code as the
+    shared module's, and a placement may expect both (class_units): its labels name the
+    adaptation's module too."""
+    adapted = adapted_module_codes(session, {unit.version_id for unit in units})
+    labels = {}
+    for unit in units:
+        full, short = f"{unit.code} {translated(unit.title)}", unit.code
+        module = adapted.get(unit.version_id)
+        if module is not None:
+            full = _("%(unit)s (%(module)s, the school's adaptation)", unit=full, module=module)
+            short = f"{unit.code} ({module})"
+        labels[unit.id] = UnitLabel(full, short)
+    return labels
 
 
 def adapted_module_codes(session, version_ids):

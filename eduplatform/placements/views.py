@@ -21,7 +21,6 @@ from eduplatform.curriculum.models import Unit
 from eduplatform.db import get_session
 from eduplatform.errors import Conflict, Invalid
 from eduplatform.forms import ConfirmForm, apply_errors, choices, refused_by_form
-from eduplatform.i18n import translated
 from eduplatform.ids import parse_id, parse_ids
 from eduplatform.people.models import Organization, Role, User
 from eduplatform.placements import companies as company_rules
@@ -136,20 +135,9 @@ def _placement_form(db, form):
     for cohort in {cohort.id: cohort for _student, cohort in by_class if cohort}.values():
         for unit in service.class_units(db, cohort):
             units.setdefault(unit.id, unit)
-    form.unit_ids.choices = choices(_unit_choices(db, list(units.values())))
+    labels = service.unit_labels(db, list(units.values()))
+    form.unit_ids.choices = choices((unit_id, labels[unit_id].full) for unit_id in units)
     return students, companies
-
-
-def _unit_choices(db, units):
-    """'EV-201-U1 Battery inspection'; a unit of the school's adaptation, which has the same
-    code as the shared module's, says whose it is."""
-    adapted = service.adapted_module_codes(db, {unit.version_id for unit in units})
-    for unit in units:
-        label = f"{unit.code} {translated(unit.title)}"
-        if unit.version_id in adapted:
-            module = adapted[unit.version_id]
-            label = _("%(unit)s (%(module)s, the school's adaptation)", unit=label, module=module)
-        yield unit.id, label
 
 
 def _student_choices(db, by_class):
@@ -234,7 +222,6 @@ def _placement_page(db, placement, visit_form):
         company=orgs[placement.company_id],
         school=orgs[placement.school_id],
         supervisor=supervisors[placement.supervisor_id],
-        units=service.expected_units(db, placement.id),
         can_manage=service.can_manage(current_user, placement),
         status_form=StatusForm(),
         visit_form=visit_form,
@@ -245,10 +232,12 @@ def _placement_page(db, placement, visit_form):
 def _detail_extras(db, placement):
     """The journal, the supervisor's links and what they did, for the placement page."""
     entries = journal.entries_of(db, placement.id)
+    units = service.expected_units(db, placement.id)
     return {
         "entries": entries,
         "entry_units": journal.entry_units(db, [e.id for e in entries]),
-        "unit_names": {u.id: u for u in service.expected_units(db, placement.id)},
+        "units": units,
+        "unit_labels": service.unit_labels(db, units),
         "links": links.current_links(db, placement.id),
         "figures": monitoring.placement_figures(db, placement),
         "visits": monitoring.visits_of(db, placement.id),

@@ -3,17 +3,20 @@ students of one name in different classes were indistinguishable), and the expec
 include the school's adaptation of a module (left out while the class keeps the shared one)."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from sqlmodel import select
 
 from eduplatform.curriculum import adaptation, authoring, service
 from eduplatform.curriculum.models import Module, ModuleVersion, Unit
-from eduplatform.people.models import Cohort
-from eduplatform.placements.models import PlacementUnit
+from eduplatform.db import new_session
+from eduplatform.people.models import Cohort, User
+from eduplatform.placements import journal
+from eduplatform.placements.models import Placement, PlacementUnit
 from eduplatform.training.models import UnitCompletion
 from eduplatform.training.progress import cohort_modules
+from tests.conftest import PASSWORD
 from tests.placements.conftest import TODAY, academic_year
 from tests.placements.test_monitoring import _countersigned_days
 from tests.sql import recorded
@@ -128,3 +131,43 @@ def test_the_page_reads_units_once_per_class_not_once_per_student(
     assert len(_options(page, "student_id")) == len(_options(first, "student_id")) + 10
     assert _units(page) == _units(first) and len(_units(page)) == 3
     assert len(after) == len(before)
+
+
+def test_every_placement_page_tells_a_shared_unit_from_the_schools_adapted_one(
+    app, client, login, db, pkl, make_placement
+):
+    """A placement may expect both the shared EV-201-U1 and the unit of the same code in the
+    school's adaptation: the teacher's placement page, the student's journal and the supervisor's
+    journal and assessment pages name the adaptation's module beside it."""
+    from tests.placements.test_assessment import _issue
+
+    adapted, adapted_units = _adapt_after_the_class_started(db, pkl)
+    twin = next(unit for unit in adapted_units if unit.code == "EV-201-U1")
+    shared = pkl.units["EV-201-U1"]
+    placement = make_placement(unit_ids=[shared.id, twin.id])
+    _countersigned_days(app, pkl, placement, twin, [1])  # a journal day practising the twin
+    with app.test_request_context("/?lang=en"), new_session(app) as session:  # one waiting
+        journal.write_entry(
+            session, actor=session.get(User, pkl.student.id),
+            placement=session.get(Placement, placement.id), day=TODAY - timedelta(days=2),
+            kind="present", arrived_at=time(8), left_at=time(15), activities="Servis baterai",
+            unit_ids=[twin.id],
+        )  # fmt: skip
+    plain = f"EV-201-U1 {shared.title['en']}"
+    marked = f"EV-201-U1 {twin.title['en']} ({adapted.code}, the school&#39;s adaptation)"
+
+    login(pkl.teacher)
+    page = client.get(f"/placements/{placement.id}?lang=en").get_data(as_text=True)
+    assert f"<li>{plain}</li>" in page and f"<li>{marked}</li>" in page  # expected units
+    assert f"EV-201-U1 ({adapted.code})" in page  # the journal day's units, by code
+    student = app.test_client()
+    student.post(
+        "/login", data={"login": pkl.student.email or pkl.student.nisn, "password": PASSWORD}
+    )
+    assert marked in student.get("/placements/journal?lang=en").get_data(as_text=True)
+    supervisor = app.test_client()
+    countersign = _issue(app, pkl, placement, "countersign")
+    assert marked in supervisor.get(f"/pkl/{countersign}?lang=en").get_data(as_text=True)
+    assessment = _issue(app, pkl, placement, "assessment")
+    form = supervisor.get(f"/pkl/{assessment}?lang=en").get_data(as_text=True)
+    assert f"<legend>{plain}</legend>" in form and f"<legend>{marked}</legend>" in form
