@@ -45,14 +45,14 @@ def my_journal():
     if placement is None:
         return render_template("placements/journal.html", placement=None)
     entries = journal.entries_of(db, placement.id)
-    units = service.unit_labels(db, service.expected_units(db, placement.id))
+    labels = service.unit_labels(db, service.expected_units(db, placement.id))
     return render_template(
         "placements/journal.html",
         placement=placement,
         company=db.get(Organization, placement.company_id),
         entries=entries,
         entry_units=journal.entry_units(db, [e.id for e in entries]),
-        units=units,
+        unit_labels=labels,
         open_=placement.status == PlacementStatus.RUNNING,
         certificate_code=getattr(valid_certificate(db, placement), "certificate_code", None),
     )

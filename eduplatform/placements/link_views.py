@@ -72,7 +72,7 @@ def _page(db, token, link, placement, supervisor, error=None, status=200, error_
         weeks.setdefault(_week_start(entry.day), []).append(entry)
     all_entries = pending + decided[:10]
     unit_ids = journal.entry_units(db, [e.id for e in all_entries])
-    units = unit_labels(db, expected_units(db, placement.id))
+    labels = unit_labels(db, expected_units(db, placement.id))
     student = db.get(User, placement.student_id)
     message = request.args.get("done")
     return render_template(
@@ -87,7 +87,7 @@ def _page(db, token, link, placement, supervisor, error=None, status=200, error_
         weeks=weeks,
         decided=decided[:10],
         entry_units=unit_ids,
-        units=units,
+        unit_labels=labels,
         form_token=links.form_token(link),
         message=message if message in MESSAGES else None,
         error=error,

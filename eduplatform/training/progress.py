@@ -72,7 +72,7 @@ class ModuleProgress:
     module: Module
     version: ModuleVersion | None
     units: list[UnitProgress]
-    certificate: Certificate | None = None
+    certificate: "Certificate | CertificateCode | None" = None  # the home reads only the code
 
     @property
     def total(self):

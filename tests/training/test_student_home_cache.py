@@ -283,10 +283,10 @@ def test_certificates_are_read_with_the_class_in_one_statement(app, home, traini
     assert "AS certificate_codes" in read_with_the_class
     assert "Module complete." in _card(page, "EV-101") and "Your certificate" in page
     code = page.split("/certificates/")[1].split('"')[0]
-    assert code == training_certificate_code(app, training.student)
+    assert code == _certificate_code(app, training.student)
 
 
-def training_certificate_code(app, student):
+def _certificate_code(app, student):
     from sqlmodel import Session, select
 
     from eduplatform.db import get_engine
