@@ -14,6 +14,43 @@ from pathlib import Path
 
 import psutil
 
+# Issue 21's targets for a step: p95 of pages and of photo uploads, no errors, worker memory.
+PAGE_P95_MS = 300
+PHOTO_P95_MS = 2000
+WORKER_MAX_MB = 200
+
+
+def is_photo(kind):
+    """Uploads carry a photo ("student: log unit, photo", "..., 12 MP photo"); the rest are
+    pages (and the forms and API answers a page waits for)."""
+    return kind.endswith("photo")
+
+
+def misses(figures):
+    """What a step's figures miss of the targets, in words (an empty list when it holds)."""
+    found = []
+    if figures["errors"]:
+        found.append(f"{figures['errors']} errors (target 0)")
+    for kind, row in figures["kinds"].items():
+        limit = PHOTO_P95_MS if is_photo(kind) else PAGE_P95_MS
+        if row["p95"] is not None and row["p95"] >= limit:
+            found.append(f"{kind} p95 {row['p95']:.0f} ms (target under {limit})")
+    biggest = figures.get("worker_max_rss_mb")
+    if biggest is not None and biggest >= WORKER_MAX_MB:
+        found.append(f"largest worker {biggest:.0f} MB (target under {WORKER_MAX_MB})")
+    return found
+
+
+def highest_holding(steps):
+    """The most users of a step that holds every target, counting up from the first step until
+    one misses (None when the first already misses)."""
+    held = None
+    for figures in steps:
+        if misses(figures):
+            break
+        held = figures["users"]
+    return held
+
 
 def percentile(values, fraction):
     """The nearest-rank percentile of a sorted list (None when empty)."""
@@ -188,6 +225,8 @@ def print_step(figures, out=print):
         f"{_ms(figures['db_rss_mb'])} MB (peak); machine CPU {_ms(figures['machine_cpu'])}% "
         f"of {psutil.cpu_count()} cores, load average up to {figures['load1']:.1f}"
     )
+    missed = misses(figures)
+    out(f"  targets: {'missed: ' + '; '.join(missed) if missed else 'held'}")
 
 
 def write(results_dir, steps, meta):
@@ -211,6 +250,9 @@ def write(results_dir, steps, meta):
                      figures["db_rss_mb"],
                      figures["machine_cpu"], figures["load1"]]
                 )  # fmt: skip
+    for figures in steps:
+        figures["misses"] = misses(figures)
+    meta = {**meta, "highest_holding_users": highest_holding(steps)}
     (results_dir / "summary.json").write_text(json.dumps({**meta, "steps": steps}, indent=2))
     return plot(results_dir, steps)
 
@@ -231,7 +273,7 @@ def plot(results_dir, steps):
         latency.plot(
             users, [s["kinds"].get(kind, {}).get("p95") for s in steps], marker="o", label=kind
         )
-    latency.axhline(300, color="grey", linestyle="--", linewidth=1)
+    latency.axhline(PAGE_P95_MS, color="grey", linestyle="--", linewidth=1)
     latency.set_ylabel("p95 (ms)")
     latency.set_yscale("log")
     latency.legend(fontsize=7, ncol=2)

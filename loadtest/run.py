@@ -186,6 +186,12 @@ def main(argv=None):
     summary.update(machine=before, machine_after=after)
     (results / "summary.json").write_text(json.dumps(summary, indent=2))
     errors = sum(step["errors"] for step in summary["steps"])
+    held = summary["highest_holding_users"]
+    print(
+        f"\nthe highest step that holds every target: {held} users"
+        if held
+        else "\nno step holds every target (the first already misses)"
+    )
     print(f"\nresults: {results} (steps.csv, summary.json, plot.png, locust_*.csv)")
     return 1 if locust.returncode or errors else 0
 

@@ -33,6 +33,12 @@ def test_a_short_load_test_runs_every_journey_without_an_error(tmp_path):
     assert last["app_cpu_ms"] > 0 and last["workers_cpu_ms"] > 0, last
     assert "ms in the app (Server-Timing)" in run.stdout
     assert "== step 2: 6 users" in run.stdout
+    # Each step is judged against issue 21's targets; the run names the highest that holds.
+    assert run.stdout.count("  targets: ") == 2
+    assert all(isinstance(step["misses"], list) for step in summary["steps"])
+    held = summary["highest_holding_users"]
+    assert held in (None, 4, 6)
+    assert ("the highest step that holds every target" in run.stdout) == (held is not None)
     assert (results / "steps.csv").read_text().startswith("step,users,seconds,rps,kind")
     # The machine the figures came from, measured idle before the run and after it.
     for key in ("machine", "machine_after"):
