@@ -50,9 +50,20 @@ REFUSAL = re.compile(
 )
 
 
+RESULTS = Path(os.environ.get("LOADTEST_RESULTS", "loadtest/results/latest"))
+KEPT_REFUSALS = 5
+
+
 def refusal(text):
+    """What the refused form says; the first few refused pages are kept whole as well."""
     found = REFUSAL.search(text or "")
-    return f": {(found[1] or found[2]).strip()[:120]}" if found else ""
+    said = f": {(found[1] or found[2]).strip()[:120]}" if found else ""
+    kept = sorted(RESULTS.glob("refused-*.html"))
+    if len(kept) < KEPT_REFUSALS:
+        path = RESULTS / f"refused-{len(kept) + 1}.html"
+        path.write_text(text or "")
+        said += f" (the page: {path.name})"
+    return said
 
 
 STEPS_SEEN = report.Steps()
@@ -282,7 +293,7 @@ class Steps(LoadTestShape):
                 CURRENT["step"] = None
                 self.sampler.kill()
                 report.write(
-                    os.environ.get("LOADTEST_RESULTS", "loadtest/results/latest"),
+                    RESULTS,
                     self.finished,
                     {"steps_users": STEPS, "step_seconds": STEP_SECONDS, "think": THINK,
                      "errors_seen": STEPS_SEEN.error_examples},

@@ -141,6 +141,15 @@ def main(argv=None):
         api_clients=shares[3],
     )
     (results / "accounts.json").write_text(json.dumps(accounts))
+    if len(accounts["students"]) < shares[0]:
+        # The pool of cookies wraps: two simulated students on one account log the same units,
+        # and the second log of a unit is refused (422, "already waiting for review").
+        print(
+            f"warning: scale {args.scale} has {len(accounts['students'])} students enrolled for "
+            f"{shares[0]} simulated ones: above that, some share an account and their second log "
+            "of a unit is refused; use a larger --scale",
+            flush=True,
+        )
     photo = phone_photo(results / "photo.jpg")
     shrunk = shrunk_in_the_browser(photo, results / "photo-shrunk.jpg")
     print(
