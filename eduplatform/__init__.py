@@ -21,6 +21,7 @@ def create_app(config=None):
     register_web_protections(app)
     register_templates(app)
     register_commands(app)
+    register_session_check(app)
     return app
 
 
@@ -132,6 +133,12 @@ def register_web_protections(app):
     trust_proxies(app)
     app.before_request(refuse_nul_characters)
     install_security_headers(app)
+
+
+def register_session_check(app):
+    from eduplatform.auth import views
+
+    views.init_app(app)  # last: its hook runs before every other one
 
 
 def register_templates(app):

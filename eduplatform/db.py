@@ -1,5 +1,7 @@
 """One engine per app, one SQLModel Session per request, SQLite made safe for concurrent writers."""
 
+import re
+import select
 import time
 import weakref
 from contextlib import contextmanager
@@ -113,6 +115,74 @@ class DriverStatement:
             found = self._compiled[engine] = (compiled.string, order, processors)
         return found
 
+    def send(self, engine, params):
+        """Send the statement now and read its row later (Sent.first()), so that the database
+        works while the request does (PostgreSQL only; None on SQLite, where there is no round
+        trip to save). None too when sending failed: the caller runs first(), which handles a
+        dropped connection.
+
+        The statement is prepared once per pooled connection and sent with libpq's own calls
+        (psycopg's `pgconn`, outside any transaction); values are ints or strings.
+        """
+        if engine.dialect.name != "postgresql":
+            return None
+        from psycopg import pq
+
+        sql, _order, _processors = self.compiled(engine)
+        numbered, names = self._numbered(sql)
+        if not all(type(params[name]) in (int, str) for name in names):
+            raise TypeError("a statement sent ahead takes ints and strings")
+        values = [str(params[name]).encode() for name in names]
+        try:
+            connection = engine.raw_connection()
+        except engine.dialect.loaded_dbapi.Error:
+            return None
+        try:
+            driver = connection.dbapi_connection
+            pgconn = driver.pgconn
+            if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+                connection.close()
+                return None
+            if not connection.info.get(self._prepared_key):
+                prepared = pgconn.prepare(self._prepared_key.encode(), numbered.encode())
+                if prepared.status != pq.ExecStatus.COMMAND_OK:
+                    raise _NotSent(prepared.get_error_message())
+                connection.info[self._prepared_key] = True
+            pgconn.send_query_prepared(self._prepared_key.encode(), values)
+            while pgconn.flush():
+                _wait(pgconn.socket, select.POLLOUT)
+        except Exception:  # noqa: BLE001 - any failure: the statement runs again through first()
+            connection.invalidate()
+            connection.close()
+            return None
+        return Sent(self, engine, params, connection)
+
+    @property
+    def _prepared_key(self):
+        return f"eduplatform_sent_{id(self):x}"
+
+    @staticmethod
+    def _numbered(sql):
+        """The statement with libpq's $1, $2... for psycopg's %(name)s, and the names in order."""
+        names = []
+
+        def number(match):
+            if match[0] == "%%":
+                return "%"
+            if match[1] not in names:
+                names.append(match[1])
+            return f"${names.index(match[1]) + 1}"
+
+        return _PYFORMAT.sub(number, sql), names
+
+    def convert(self, engine, row):
+        """A row of driver values as first() gives it (the columns' result conversions)."""
+        _sql, _order, processors = self.compiled(engine)
+        return tuple(
+            value if process is None else process(value)
+            for value, process in zip(row, processors, strict=True)
+        )
+
     def first(self, engine, params):
         """The first row (a tuple of converted values), or None.
 
@@ -131,12 +201,7 @@ class DriverStatement:
                 row = self._run(engine, sql, arguments)
             except _Disconnected as again:
                 raise _wrapped(engine, sql, arguments, again.__cause__, invalidated=True) from None
-        if row is None:
-            return None
-        return tuple(
-            value if process is None else process(value)
-            for value, process in zip(row, processors, strict=True)
-        )
+        return None if row is None else self.convert(engine, row)
 
     @staticmethod
     def _run(engine, sql, arguments):
@@ -170,6 +235,91 @@ class DriverStatement:
                 connection.invalidate()
             connection.close()
         return row
+
+
+_PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
+
+
+def _wait(socket, event):
+    """Until the socket is readable (select.POLLIN) or writable (select.POLLOUT)."""
+    poll = select.poll()
+    poll.register(socket, event)
+    poll.poll()
+
+
+class Sent:
+    """A DriverStatement sent ahead (DriverStatement.send): first() reads its row, close() gives
+    its connection back unread. Whatever goes wrong, first() runs the statement again through
+    DriverStatement.first(), which raises as SQLAlchemy would; the connection is discarded."""
+
+    def __init__(self, statement, engine, params, connection):
+        self.statement, self.engine, self.params = statement, engine, params
+        self._connection = connection
+
+    def first(self):
+        """The row, as DriverStatement.first() would give it (once: the connection then goes
+        back to the pool)."""
+        if self._connection is None:
+            raise RuntimeError("the answer was read already")
+        try:
+            row = self._read()
+        except Exception:  # noqa: BLE001 - run again, where errors are handled and raised
+            self._discard()
+            return self.statement.first(self.engine, self.params)
+        self._give_back()
+        return None if row is None else self.statement.convert(self.engine, row)
+
+    def close(self):
+        """Give the connection back to the pool unread: the answer is read and dropped (the
+        connection is discarded if that fails)."""
+        if self._connection is None:
+            return
+        try:
+            self._read()
+        except Exception:  # noqa: BLE001 - a connection in doubt is not pooled again
+            self._discard()
+            return
+        self._give_back()
+
+    def _give_back(self):
+        self._connection.close()
+        self._connection = None
+
+    def _discard(self):
+        if self._connection is not None:
+            self._connection.invalidate()
+            self._connection.close()
+            self._connection = None
+
+    def _read(self):
+        """The first row of the answer (as the driver loads it), or None; every result read."""
+        from psycopg import pq
+        from psycopg.adapt import Transformer
+
+        driver = self._connection.dbapi_connection
+        pgconn = driver.pgconn
+        results = []
+        while True:
+            pgconn.consume_input()
+            if pgconn.is_busy():
+                _wait(pgconn.socket, select.POLLIN)
+                continue
+            result = pgconn.get_result()
+            if result is None:
+                break
+            results.append(result)
+        if len(results) != 1 or results[0].status != pq.ExecStatus.TUPLES_OK:
+            message = results[-1].get_error_message() if results else "no result"
+            raise _NotSent(message)
+        if not results[0].ntuples:
+            return None
+        loader = Transformer(driver)
+        loader.set_pgresult(results[0])
+        return loader.load_row(0, tuple)
+
+
+class _NotSent(Exception):
+    """A statement sent ahead did not answer as expected (it runs again the usual way)."""
 
 
 def _wrapped(engine, sql, arguments, error, invalidated=False):

@@ -149,7 +149,20 @@ def _loaded_user(values):
     return user
 
 
-def check_session(engine, *, user_id, token, config):
+def _session_params(user_id, token):
+    if not token or not str(user_id).isdigit() or len(str(user_id)) > 18:
+        return None
+    return {"user_id": int(user_id), "token_hash": hash_token(token)}
+
+
+def send_session_check(engine, *, user_id, token):
+    """The session check's statement sent to the database ahead of its use (db.Sent, or None on
+    SQLite or when sending failed): check_session(sent=...) reads its answer."""
+    params = _session_params(user_id, token)
+    return None if params is None else _SESSION_USER.send(engine, params)
+
+
+def check_session(engine, *, user_id, token, config, sent=None):
     """(user, touch, unread) for a live session token, or None when it was revoked, the user
     deactivated, or the session outlived its lifetime or sat idle too long (limits in `config`,
     per role). One statement, read on every request: revocation holds on every worker at once.
@@ -158,10 +171,17 @@ def check_session(engine, *, user_id, token, config):
     touch_session() when the session's last-seen time is due: it is written at most every
     SESSION_TOUCH_SECONDS, not on every request; `unread` is how many of the user's
     notifications are unread (the header's bell), read in the same statement.
+
+    `sent` is the statement sent ahead by send_session_check(): its answer is read when it was
+    sent for this user and token (else it is dropped, and the statement runs now).
     """
-    if not token or not str(user_id).isdigit() or len(str(user_id)) > 18:
+    params = _session_params(user_id, token)
+    if sent is not None and sent.params != params:
+        sent.close()
+        sent = None
+    if params is None:
         return None
-    row = _SESSION_USER.first(engine, {"user_id": int(user_id), "token_hash": hash_token(token)})
+    row = _SESSION_USER.first(engine, params) if sent is None else sent.first()
     if row is None:
         return None
     *values, session_id, created_at, last_seen_at, unread = row
