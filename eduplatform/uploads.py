@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -324,6 +324,7 @@ def thumbnail(name, side=THUMBNAIL_SIDE):
     target = cache / f"{Path(name).stem}-{side}.jpg"
     if target.exists():
         return target
+    _missing_is_not_found(source)
     cache.mkdir(exist_ok=True)
     with Image.open(source) as image:
         image.draft("RGB", (side * 2, side * 2))
@@ -334,6 +335,15 @@ def thumbnail(name, side=THUMBNAIL_SIDE):
     return target
 
 
+def _missing_is_not_found(path):
+    """404 for a stored file that is not on disk (uploads not restored with a backup, a disk
+    cleaned by hand): the record stays readable, and the operator reads which file is missing
+    in the log, rather than the page getting a server error."""
+    if not path.is_file():
+        current_app.logger.warning("stored file missing: %s", path.name)
+        abort(404)
+
+
 def send_stored(name, mime_type, download_name, *, inline=True):
     """Serve a stored file; the caller has already checked that the user may see it.
 
@@ -342,6 +352,7 @@ def send_stored(name, mime_type, download_name, *, inline=True):
     """
     inline = inline and mime_type in IMAGE_FORMATS.values()
     path = upload_dir() / Path(name).name
+    _missing_is_not_found(path)
     response = send_file(
         path, mimetype=mime_type, as_attachment=not inline, download_name=download_name, max_age=0
     )

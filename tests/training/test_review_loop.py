@@ -79,6 +79,20 @@ def test_thumbnails_answer_404_without_a_photo_or_outside_the_school(client, log
     assert client.get(f"/training/completions/{pictured.id}/thumbnail").status_code == 404
 
 
+def test_a_photo_missing_from_disk_answers_404_and_is_logged(
+    app, client, login, training, log, caplog
+):
+    """Uploads not restored with a backup: the record's page still works, its photo is not
+    found, and the log names the missing file."""
+    completion = log("EV-101-U1", photo=io.BytesIO(jpeg_bytes()))
+    (Path(app.config["UPLOAD_DIR"]) / completion.photo_name).unlink()
+    login(training.teacher)
+    assert client.get(f"/training/completions/{completion.id}").status_code == 200
+    for kind in ("thumbnail", "photo"):
+        assert client.get(f"/training/completions/{completion.id}/{kind}").status_code == 404
+    assert f"stored file missing: {completion.photo_name}" in caplog.text
+
+
 def test_the_review_page_lists_the_criteria_to_tick_and_the_count_left(
     client, login, training, log
 ):
