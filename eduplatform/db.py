@@ -1,5 +1,6 @@
 """One engine per app, one SQLModel Session per request, SQLite made safe for concurrent writers."""
 
+import functools
 import re
 import select
 import time
@@ -101,6 +102,7 @@ class DriverStatement:
     def __init__(self, statement):
         self.statement = statement
         self._compiled = weakref.WeakKeyDictionary()
+        self._prepared_name = f"eduplatform_sent_{id(self):x}"  # send()'s, per connection
 
     def compiled(self, engine):
         found = self._compiled.get(engine)
@@ -129,7 +131,7 @@ class DriverStatement:
         from psycopg import pq
 
         sql, _order, _processors = self.compiled(engine)
-        numbered, names = self._numbered(sql)
+        numbered, names = _numbered(sql)
         if not all(type(params[name]) in (int, str) for name in names):
             raise TypeError("a statement sent ahead takes ints and strings")
         values = [str(params[name]).encode() for name in names]
@@ -143,12 +145,13 @@ class DriverStatement:
             if pgconn.transaction_status != pq.TransactionStatus.IDLE:
                 connection.close()
                 return None
-            if not connection.info.get(self._prepared_key):
-                prepared = pgconn.prepare(self._prepared_key.encode(), numbered.encode())
+            name = self._prepared_name.encode()
+            if not connection.info.get(self._prepared_name):
+                prepared = pgconn.prepare(name, numbered.encode())
                 if prepared.status != pq.ExecStatus.COMMAND_OK:
                     raise _NotSent(prepared.get_error_message())
-                connection.info[self._prepared_key] = True
-            pgconn.send_query_prepared(self._prepared_key.encode(), values)
+                connection.info[self._prepared_name] = True
+            pgconn.send_query_prepared(name, values)
             while pgconn.flush():
                 _wait(pgconn.socket, select.POLLOUT)
         except Exception:  # noqa: BLE001 - any failure: the statement runs again through first()
@@ -156,24 +159,6 @@ class DriverStatement:
             connection.close()
             return None
         return Sent(self, engine, params, connection)
-
-    @property
-    def _prepared_key(self):
-        return f"eduplatform_sent_{id(self):x}"
-
-    @staticmethod
-    def _numbered(sql):
-        """The statement with libpq's $1, $2... for psycopg's %(name)s, and the names in order."""
-        names = []
-
-        def number(match):
-            if match[0] == "%%":
-                return "%"
-            if match[1] not in names:
-                names.append(match[1])
-            return f"${names.index(match[1]) + 1}"
-
-        return _PYFORMAT.sub(number, sql), names
 
     def convert(self, engine, row):
         """A row of driver values as first() gives it (the columns' result conversions)."""
@@ -191,7 +176,7 @@ class DriverStatement:
         as dead) and the statement runs once more on a new connection, as first_statement()
         does for statements run through the ORM.
         """
-        sql, order, processors = self.compiled(engine)
+        sql, order, _processors = self.compiled(engine)
         arguments = tuple(params[name] for name in order) if order is not None else params
         try:
             row = self._run(engine, sql, arguments)
@@ -238,6 +223,22 @@ class DriverStatement:
 
 
 _PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
+
+
+@functools.lru_cache(maxsize=16)
+def _numbered(sql):
+    """The statement with libpq's $1, $2... for psycopg's %(name)s, and the names in order
+    (worked out once per statement text)."""
+    names = []
+
+    def number(match):
+        if match[0] == "%%":
+            return "%"
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return _PYFORMAT.sub(number, sql), tuple(names)
 
 
 def _wait(socket, event):

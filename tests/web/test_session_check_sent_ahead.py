@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
 from eduplatform.auth import service
-from eduplatform.db import Sent, get_engine
+from eduplatform.db import Sent, _numbered, get_engine
 from eduplatform.people.models import UserSession
 from eduplatform.sqltypes import utcnow
 
@@ -200,8 +200,6 @@ def test_the_hook_runs_first_and_the_leftover_check_is_closed_at_teardown(app, l
 
 
 def test_values_are_numbered_for_libpq_in_order_of_first_use():
-    numbered, names = service._SESSION_USER._numbered(
-        "SELECT %(b)s, %(a)s::INTEGER WHERE x = %(b)s AND y LIKE '10%%'"
-    )
+    numbered, names = _numbered("SELECT %(b)s, %(a)s::INTEGER WHERE x = %(b)s AND y LIKE '10%%'")
     assert numbered == "SELECT $1, $2::INTEGER WHERE x = $1 AND y LIKE '10%'"
-    assert names == ["b", "a"]
+    assert names == ("b", "a")
